@@ -4,6 +4,8 @@
 // build components the same way with parts swapped.
 import type { Bus } from '../bus/types.ts';
 import type { Config, DatabaseOptions } from '../config/types.ts';
+import type { MatrixApp } from '../http/app.ts';
+import type { RouterDeps } from '../http/router.ts';
 import type { Database } from '../storage/types.ts';
 import type { Logger } from './logger.ts';
 
@@ -27,8 +29,11 @@ export interface Base {
 /** What a component's `create<Component>` returns. */
 export interface Component<Api> {
   readonly api: Api;
-  /** Public Matrix routes, mounted by the process that serves this component's paths. */
-  readonly ops?: import('../http/router.ts').Operation[];
+  /**
+   * Mounts the component's public Matrix routes (its routes.ts: `mount(app, prefixes, ops, deps, table)`)
+   * on the app of the process that serves them.
+   */
+  mountRoutes?(app: MatrixApp, deps: RouterDeps): void;
   /** Starts consumers and background work once every component of the process exists. */
   start?(): Promise<void>;
   close(): Promise<void>;
