@@ -19,6 +19,9 @@ export interface RoomVersion {
   readonly strictCanonicalJson: boolean;
   /** v1–v5: m.room.aliases has its own auth rule (sender's domain must equal state_key). */
   readonly specialAliasesAuth: boolean;
+  /** v1–v2: m.room.redaction has its own auth rule (rule 11: redact level, or the redacted event's ID
+   *  has the redaction's event ID domain); from v3 redactions are checked when applied instead. */
+  readonly redactionAuthRule: boolean;
   /** v6+: the `notifications` key of power levels is checked like the others. */
   readonly notificationsPowerLevels: boolean;
   /** v7+: `knock` membership and join rule. */
@@ -48,6 +51,7 @@ const base = {
   enforceKeyValidity: false,
   strictCanonicalJson: false,
   specialAliasesAuth: true,
+  redactionAuthRule: false,
   notificationsPowerLevels: false,
   knocking: false,
   restrictedJoins: false,
@@ -59,9 +63,9 @@ const base = {
   privilegedCreators: false,
 } as const satisfies Omit<RoomVersion, 'id'>;
 
-const v1: RoomVersion = { ...base, id: '1', eventIdFormat: 'server', stateRes: 'v1' };
+const v1: RoomVersion = { ...base, id: '1', eventIdFormat: 'server', stateRes: 'v1', redactionAuthRule: true };
 const v2: RoomVersion = { ...v1, id: '2', stateRes: 'v2' };
-const v3: RoomVersion = { ...v2, id: '3', eventIdFormat: 'base64' };
+const v3: RoomVersion = { ...v2, id: '3', eventIdFormat: 'base64', redactionAuthRule: false };
 const v4: RoomVersion = { ...v3, id: '4', eventIdFormat: 'urlsafe' };
 const v5: RoomVersion = { ...v4, id: '5', enforceKeyValidity: true };
 const v6: RoomVersion = {
