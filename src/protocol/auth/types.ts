@@ -57,9 +57,14 @@ export function joinRuleOf(state: AuthStateLookup): string {
   return typeof rule === 'string' ? rule : '';
 }
 
-/** Builds a lookup over a list of events, e.g. an event's auth events. Later entries win. */
-export function authStateFromEvents(events: Iterable<EventView>): AuthStateLookup {
+/**
+ * Builds a lookup over a list of events, e.g. an event's auth events. Later entries win. In room
+ * version 12 pass the room's create event as `create`: it is not among the auth events but the
+ * rules need it.
+ */
+export function authStateFromEvents(events: Iterable<EventView>, create?: EventView): AuthStateLookup {
   const byKey = new Map<string, EventView>();
+  if (create) byKey.set(stateKeyOf(AuthEventType.Create, ''), create);
   for (const event of events) {
     if (event.stateKey !== undefined) byKey.set(stateKeyOf(event.type, event.stateKey), event);
   }

@@ -121,12 +121,13 @@ export interface Proto {
  */
 export class TestRoom {
   readonly rv: RoomVersion;
-  readonly events = new Map<string, EventView>();
-  readonly state = new Map<string, string>();
+  /** Shared by a room and its forks, so one getEvent sees every event. */
+  events = new Map<string, EventView>();
+  state = new Map<string, string>();
   readonly roomId: string;
   readonly create: EventView;
-  private last: string;
-  private counter = 0;
+  last: string;
+  private counter = { n: 0 };
 
   constructor(version: string, creator = '@alice:example.com', createContent: JsonObject = {}) {
     this.rv = rv(version);
@@ -147,10 +148,22 @@ export class TestRoom {
     this.last = eventId;
   }
 
-  lookup = authStateFromMap(this.state, (id) => this.events.get(id));
+  lookup = (type: string, stateKey: string): EventView | undefined =>
+    authStateFromMap(this.state, (id) => this.events.get(id))(type, stateKey);
+
+  /** A second branch of the DAG from the current point: same events store, its own state. */
+  fork(): TestRoom {
+    const copy = Object.create(TestRoom.prototype) as TestRoom;
+    Object.assign(copy, this);
+    copy.state = new Map(this.state);
+    copy.lookup = (type, stateKey) => authStateFromMap(copy.state, (id) => copy.events.get(id))(type, stateKey);
+    return copy;
+  }
+
+  getEvent = (id: string): EventView | undefined => this.events.get(id);
 
   build(p: Proto): EventView {
-    const n = ++this.counter;
+    const n = ++this.counter.n;
     const domain = p.sender.split(':')[1];
     const eventId = this.rv.eventIdFormat === 'server' ? `$e${n}:${domain}` : `$e${n}`;
     const authEventIds =
@@ -182,6 +195,14 @@ export class TestRoom {
     const event = this.build(p);
     const result = checkAuth(event, this.lookup, this.rv, testVerifier);
     if (!result.allowed) throw new Error(`${p.type} by ${p.sender} rejected: ${result.reason}`);
+    this.add(event);
+    this.last = event.eventId;
+    return event;
+  }
+
+  /** Applies an event without checking it: state another server claims, for resolution tests. */
+  force(p: Proto): EventView {
+    const event = this.build(p);
     this.add(event);
     this.last = event.eventId;
     return event;
