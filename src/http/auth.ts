@@ -10,6 +10,9 @@ export interface TokenQuery {
   userIdParam?: string;
   /** …and as one of its devices with `?device_id=` (MSC3202, spec "Identity assertion"). */
   deviceIdParam?: string;
+  /** Where the request came from, kept as the device's last-seen IP and user agent. */
+  ip?: string;
+  userAgent?: string;
 }
 
 /** Resolves an access token to its requester, or null when the token is unknown. */
@@ -23,6 +26,19 @@ export function accessToken(c: Context<Env>): string | undefined {
     return m[1];
   }
   return c.req.query('access_token') || undefined;
+}
+
+export function clientIp(c: Context<Env>): string {
+  const fwd = c.req.header('x-forwarded-for');
+  if (fwd) return fwd.split(',')[0]!.trim();
+  const info = (c.env as { server?: { requestIP?(r: Request): { address: string } | null } } | undefined)?.server;
+  return info?.requestIP?.(c.req.raw)?.address ?? 'unknown';
+}
+
+/** The client's IP address and user agent, for last-seen records (devices, /admin/whois). */
+export function requestOrigin(c: Context<Env>): { ip: string; userAgent?: string } {
+  const userAgent = c.req.header('user-agent');
+  return userAgent ? { ip: clientIp(c), userAgent } : { ip: clientIp(c) };
 }
 
 export type Access = 'none' | 'optional' | 'user' | 'user-or-guest' | 'appservice' | 'server';
@@ -42,6 +58,7 @@ export async function requireRequester(
     token,
     userIdParam: c.req.query('user_id') || undefined,
     deviceIdParam: c.req.query('org.matrix.msc3202.device_id') || c.req.query('device_id') || undefined,
+    ...requestOrigin(c),
   });
   if (!requester) throw unknownToken('Unknown or expired access token');
   if (access === 'user' && requester.isGuest) {

@@ -53,6 +53,8 @@ export const ERRCODE_STATUS = {
   M_WRONG_ROOM_KEYS_VERSION: 403,
   M_CONNECTION_FAILED: 502,
   M_CONNECTION_TIMEOUT: 504,
+  M_PROFILE_TOO_LARGE: 400,
+  M_KEY_TOO_LARGE: 400,
 } as const;
 
 export type Errcode = keyof typeof ERRCODE_STATUS;

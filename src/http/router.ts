@@ -3,7 +3,7 @@
 // A handler gets its body, params and requester already checked, and returns plain JSON.
 import type { Context, Hono } from 'hono';
 import type { Logger } from '../setup/logger.ts';
-import { type Access, type Authenticate, requireRequester } from './auth.ts';
+import { type Access, type Authenticate, clientIp, requireRequester } from './auth.ts';
 import { parseJson, readBody } from './body.ts';
 import { MatrixError } from './errors.ts';
 import type { Env, Requester } from './env.ts';
@@ -128,9 +128,5 @@ export function mount(
   }
 }
 
-export function clientIp(c: Context<Env>): string {
-  const fwd = c.req.header('x-forwarded-for');
-  if (fwd) return fwd.split(',')[0]!.trim();
-  const info = (c.env as { server?: { requestIP?(r: Request): { address: string } | null } } | undefined)?.server;
-  return info?.requestIP?.(c.req.raw)?.address ?? 'unknown';
-}
+// Kept here too for the callers that import it from the router.
+export { clientIp };

@@ -1,0 +1,19 @@
+// Client-Server API, "Login" (logout.yaml): logging out deletes the device with its token.
+import { type Operation, op } from '../../http/router.ts';
+import type { ClientapiContext } from '../context.ts';
+
+export function logoutOps(ctx: ClientapiContext): Operation[] {
+  return [
+    // POST /_matrix/client/v3/logout
+    op({ method: 'POST', path: '/logout', access: 'user-or-guest' }, async function logout({ requester }) {
+      await ctx.userapi.deleteDevices(requester.userId, [requester.deviceId]);
+      return {};
+    }),
+
+    // POST /_matrix/client/v3/logout/all
+    op({ method: 'POST', path: '/logout/all', access: 'user-or-guest' }, async function logout_all({ requester }) {
+      await ctx.userapi.deleteAllDevices(requester.userId);
+      return {};
+    }),
+  ];
+}
