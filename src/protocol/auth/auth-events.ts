@@ -72,7 +72,8 @@ export function checkAuthEventsSelection(
   rv: RoomVersion,
   isRejected: (eventId: string) => boolean = () => false,
 ): AuthResult {
-  if (event.type === AuthEventType.Create && event.stateKey === '') return ALLOW;
+  // Rule 1 decides m.room.create events before rule 2 is reached.
+  if (event.type === AuthEventType.Create) return ALLOW;
   const allowed = new Set(authEventsNeeded(event, rv).map(([type, stateKey]) => stateKeyOf(type, stateKey)));
   const seen = new Set<string>();
   for (const authEvent of authEvents) {

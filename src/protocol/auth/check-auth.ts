@@ -34,8 +34,9 @@ export function checkAuth(
   rv: RoomVersion,
   verifier: AuthVerifier,
 ): AuthResult {
-  // Rule 1: m.room.create.
-  if (event.type === AuthEventType.Create && event.stateKey === '') return checkCreate(event, rv);
+  // Rule 1: "If type is m.room.create" (whatever its state_key: the rules name only the type, and
+  // with no prev_events allowed such an event can never follow anything).
+  if (event.type === AuthEventType.Create) return checkCreate(event, rv);
 
   const create = state(AuthEventType.Create, '');
   if (!create) return deny('there is no m.room.create event');

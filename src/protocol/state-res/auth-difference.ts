@@ -44,11 +44,12 @@ function walk(starts: Iterable<string>, getEvent: GetEvent, rv: RoomVersion, sto
  */
 export function authChainDifference(stateSets: readonly StateMap[], getEvent: GetEvent, rv: RoomVersion): Set<string> {
   if (stateSets.length < 2) return new Set();
-  const held = stateSets.map((set) => new Set(set.values()));
-  const [first, ...rest] = held;
-  const common = [...first!].filter((id) => rest.every((set) => set.has(id)));
+  // An event held by every state set is held under the same key in each (an event has one key).
+  const [first, ...rest] = stateSets;
+  const common: string[] = [];
+  for (const [key, id] of first!) if (rest.every((set) => set.get(key) === id)) common.push(id);
   const shared = walk(common, getEvent, rv);
-  const partial = held.map((set) => walk(set, getEvent, rv, shared));
+  const partial = stateSets.map((set) => walk(set.values(), getEvent, rv, shared));
   const difference = new Set<string>();
   for (const chain of partial) {
     for (const id of chain) {

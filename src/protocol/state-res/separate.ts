@@ -19,22 +19,21 @@ export function separateV2(stateSets: readonly StateMap[]): SeparatedState {
   const conflicted = new Map<string, Set<string>>();
   const [first, ...rest] = stateSets;
   if (!first) return { unconflicted, conflicted };
-  const keys = new Set<string>(first.keys());
-  for (const set of rest) for (const key of set.keys()) keys.add(key);
-  for (const key of keys) {
-    const value = first.get(key);
-    let same = value !== undefined;
-    for (let i = 0; same && i < rest.length; i++) same = rest[i]!.get(key) === value;
-    if (same) {
-      unconflicted.set(key, value!);
-      continue;
-    }
+  const valuesOf = (key: string): Set<string> => {
     const values = new Set<string>();
     for (const set of stateSets) {
       const id = set.get(key);
       if (id !== undefined) values.add(id);
     }
-    conflicted.set(key, values);
+    return values;
+  };
+  for (const [key, value] of first) {
+    if (rest.every((set) => set.get(key) === value)) unconflicted.set(key, value);
+    else conflicted.set(key, valuesOf(key));
+  }
+  // Keys the first state set lacks are conflicted by definition.
+  for (const set of rest) {
+    for (const key of set.keys()) if (!first.has(key) && !conflicted.has(key)) conflicted.set(key, valuesOf(key));
   }
   return { unconflicted, conflicted };
 }

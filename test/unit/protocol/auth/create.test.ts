@@ -48,7 +48,7 @@ describe('rule 1: m.room.create', () => {
 
   test('1.3 "If content.room_version is present and is not a recognised version, reject."', () => {
     for (const version of ALL) {
-      const base = Number(version) <= 10 ? { creator: '@alice:example.com' } : {};
+      const base: JsonObject = Number(version) <= 10 ? { creator: '@alice:example.com' } : {};
       expect(allowed(version, createEvent(version, { content: { ...base, room_version: '99' } }))).toBe(false);
       expect(allowed(version, createEvent(version, { content: { ...base, room_version: 9 } }))).toBe(false);
       expect(allowed(version, createEvent(version, { content: { ...base } }))).toBe(true); // absent: version 1
@@ -73,5 +73,22 @@ describe('rule 1: m.room.create', () => {
     expect(allowed('12', withExtra(['@:example.com']))).toBe(false);
     // before v12 the field means nothing and is not checked
     expect(allowed('11', createEvent('11', { content: { room_version: '11', additional_creators: 'junk' } }))).toBe(true);
+  });
+});
+
+describe('rule 1 applies by type: "If type is m.room.create"', () => {
+  test('an m.room.create with another state_key that follows other events is rejected', () => {
+    for (const version of ['1', '10', '12']) {
+      const event = makeEvent(version, {
+        eventId: '$x',
+        roomId: version === '12' ? '!create' : '!room:example.com',
+        type: 'm.room.create',
+        stateKey: 'other',
+        sender: '@alice:example.com',
+        content: { creator: '@alice:example.com' },
+        prevEventIds: ['$e1'],
+      });
+      expect(checkAuth(event, none, rv(version), testVerifier).allowed).toBe(false);
+    }
   });
 });

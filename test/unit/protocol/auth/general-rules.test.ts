@@ -5,6 +5,9 @@
 
 import { describe, expect, test } from 'bun:test';
 import { checkAuth } from '../../../../src/protocol/auth/check-auth.ts';
+import { redactionApplies } from '../../../../src/protocol/auth/redaction.ts';
+import { authStateFromEvents } from '../../../../src/protocol/auth/types.ts';
+import { roomPowerLevels } from '../../../../src/protocol/power-levels.ts';
 import { makeEvent, rv, TestRoom, testVerifier } from './fixtures.ts';
 
 const ALL = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'];
@@ -124,12 +127,39 @@ describe('v12 rule 2 "If the event\'s room_id is not an event ID for an accepted
     const r = room('12');
     const good = r.build({ type: 'm.room.message', sender: bob, content: {} });
     expect(checkAuth(good, r.lookup, rv('12'), testVerifier).allowed).toBe(true);
-    const moved = makeEvent('12', { ...good, roomId: '!another', eventId: '$x' });
+    const moved = makeEvent('12', { ...good, prevEventIds: [...good.prevEventIds], authEventIds: [...good.authEventIds], roomId: '!another', eventId: '$x' });
     expect(checkAuth(moved, r.lookup, rv('12'), testVerifier)).toEqual({ allowed: false, reason: 'the room_id does not name the m.room.create event' });
   });
 
   test('without a create event nothing but m.room.create is allowed', () => {
     const event = makeEvent('11', { eventId: '$m', type: 'm.room.message', sender: alice, content: {} });
     expect(checkAuth(event, () => undefined, rv('11'), testVerifier).allowed).toBe(false);
+  });
+});
+
+describe('rooms v3+ "Handling redactions": when a redaction that passed auth is applied', () => {
+  const levels = (version: string, r: TestRoom) =>
+    roomPowerLevels(r.lookup('m.room.power_levels', ''), r.create, rv(version));
+
+  test.each(['3', '10', '12'])('v%s: the redact level, or the same server as the original sender', (version) => {
+    const r = room(version);
+    const original = r.send({ type: 'm.room.message', sender: alice, content: { body: 'x' } });
+    r.join('@dan:other.org');
+    const byBob = r.build({ type: 'm.room.redaction', sender: bob, redacts: original.eventId, content: {} });
+    const byDan = r.build({ type: 'm.room.redaction', sender: '@dan:other.org', redacts: original.eventId, content: {} });
+    const byAlice = r.build({ type: 'm.room.redaction', sender: alice, redacts: original.eventId, content: {} });
+    expect(redactionApplies(byBob, original, levels(version, r), rv(version))).toBe(true); // same server
+    expect(redactionApplies(byDan, original, levels(version, r), rv(version))).toBe(false); // other server, level 0
+    expect(redactionApplies(byAlice, original, levels(version, r), rv(version))).toBe(true);
+  });
+});
+
+describe('authStateFromEvents', () => {
+  test('v12: checking an event against its own auth events needs the create event passed alongside', () => {
+    const r = room('12');
+    const ev = r.build({ type: 'm.room.message', sender: bob, content: {} });
+    const authEvents = ev.authEventIds.map((id) => r.events.get(id)!);
+    expect(checkAuth(ev, authStateFromEvents(authEvents), rv('12'), testVerifier).allowed).toBe(false);
+    expect(checkAuth(ev, authStateFromEvents(authEvents, r.create), rv('12'), testVerifier).allowed).toBe(true);
   });
 });
