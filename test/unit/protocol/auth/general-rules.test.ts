@@ -163,3 +163,16 @@ describe('authStateFromEvents', () => {
     expect(checkAuth(ev, authStateFromEvents(authEvents, r.create), rv('12'), testVerifier).allowed).toBe(true);
   });
 });
+
+describe('Server-Server API "Soft failure": the same rules against the current state', () => {
+  test.each(['2', '10', '12'])('v%s: a banned user\'s topic passes at its own state and fails at the current state', (version) => {
+    const r = room(version, { events: { 'm.room.topic': 0 } });
+    const x = '@x:example.com';
+    r.join(x);
+    const before = r.fork(); // the state at A, which C references
+    r.member(alice, x, 'ban'); // B
+    const c = before.build({ type: 'm.room.topic', stateKey: '', sender: x, content: { topic: 'evading' } });
+    expect(checkAuth(c, before.lookup, rv(version), testVerifier).allowed).toBe(true); // not rejected…
+    expect(checkAuth(c, r.lookup, rv(version), testVerifier)).toEqual({ allowed: false, reason: 'the sender is not joined' }); // …but soft failed
+  });
+});
