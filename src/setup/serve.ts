@@ -10,9 +10,14 @@ export interface Listener {
   stop(): Promise<void>;
 }
 
-/** Parses Dendrite's bind addresses: ":8008", "0.0.0.0:8008", "localhost:8801", "[::1]:8008", "8008". */
+/**
+ * Parses Dendrite's bind addresses: ":8008", "0.0.0.0:8008", "localhost:8801", "[::1]:8008", "8008",
+ * and the polylith form "http://localhost:7771".
+ */
 export function parseBind(bind: string): { hostname: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*))?:?(\d+)$/.exec(bind.trim());
+  const text = bind.trim();
+  if (/^\d+$/.test(text)) return parseBind(`:${text}`);
+  const m = /^(?:https?:\/\/)?(?:\[([^\]]+)\]|([^:/]*)):(\d+)\/?$/.exec(text);
   if (!m) throw new Error(`bind address "${bind}" is not of the form host:port or :port`);
   const port = Number(m[3]);
   if (port > 65535) throw new Error(`bind address "${bind}": port ${port} is out of range`);

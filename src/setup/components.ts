@@ -1,0 +1,45 @@
+// The wiring of components, written once for both ways of running. Each entry says which other
+// components' APIs it needs and how to build it from a Base and those APIs. The monolith builds
+// every entry in order and passes the real APIs; a polylith process builds one entry and passes
+// RPC clients (src/rpc/adapter.ts) for the APIs it needs.
+import type { ComponentName } from '../config/types.ts';
+import { createClientapi } from '../clientapi/index.ts';
+import { createUserapi } from '../userapi/index.ts';
+import { USERAPI_METHODS, type UserApi } from '../userapi/api.ts';
+import type { Base, Component } from './base.ts';
+
+/** The API each component offers to others, by name. */
+export interface Apis {
+  userapi: UserApi;
+}
+
+export type ApiName = keyof Apis;
+
+/** Method lists for the RPC adapter, by component. */
+export const API_METHODS: { [K in ApiName]: readonly (keyof Apis[K] & string)[] } = {
+  userapi: USERAPI_METHODS,
+};
+
+export interface ComponentEntry {
+  /** APIs of other components this one calls. */
+  needs: readonly ApiName[];
+  /** Whether it serves public Matrix routes (polylith: on external_api.listen). */
+  public: boolean;
+  build(base: Base, apis: Partial<Apis>): Promise<Component<unknown>>;
+}
+
+const need = <K extends ApiName>(apis: Partial<Apis>, name: K): Apis[K] => {
+  const api = apis[name];
+  if (!api) throw new Error(`component wiring: ${name} API not provided`);
+  return api;
+};
+
+/** In build order: a component comes after every component whose API it needs. */
+export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> = {
+  userapi: { needs: [], public: false, build: (base) => createUserapi(base) },
+  clientapi: {
+    needs: ['userapi'],
+    public: true,
+    build: async (base, apis) => createClientapi(base, { userapi: need(apis, 'userapi') }),
+  },
+};
