@@ -61,6 +61,12 @@ if (postgresProblem !== null && !REQUIRE_ALL) {
   console.warn(`[databases] PostgreSQL cases skipped (set REQUIRE_ALL_BACKENDS=1 to fail instead): ${postgresProblem}`);
 }
 
+/**
+ * Whether PostgreSQL cases should run: when it answers, or when CI requires every backend (then
+ * an unreachable server fails the cases instead of skipping them).
+ */
+export const postgresAvailable = (): boolean => postgresProblem === null || REQUIRE_ALL;
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

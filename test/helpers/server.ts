@@ -53,7 +53,7 @@ export async function startServer(opts: TestServerOptions = {}): Promise<TestSer
   const port = freePort();
   const serverName = `localhost:${port}`;
   const db = opts.database === 'postgres' ? await freshDatabase('postgres') : undefined;
-  const keygen = Bun.spawnSync(['bun', join(ROOT, 'cmd/dendrite.ts'), 'generate-keys', '--private-key', join(dir, 'matrix_key.pem')], {
+  const keygen = Bun.spawnSync([process.execPath, join(ROOT, 'cmd/dendrite.ts'), 'generate-keys', '--private-key', join(dir, 'matrix_key.pem')], {
     cwd: dir,
   });
   if (keygen.exitCode !== 0) throw new Error(`generate-keys failed: ${keygen.stderr.toString()}`);
@@ -71,6 +71,8 @@ export async function startServer(opts: TestServerOptions = {}): Promise<TestSer
       rate_limiting: { enabled: false },
     },
     media_api: { base_path: join(dir, 'media') },
+    // Tests make many accounts; cost 4 keeps bcrypt from dominating their run time.
+    user_api: { bcrypt_cost: 4 },
     logging: [{ type: 'std', level: 'warn' }],
   };
   const config = deepMerge(base, opts.config ?? {});
@@ -86,7 +88,7 @@ export async function startServer(opts: TestServerOptions = {}): Promise<TestSer
 
   async function start() {
     proc = Bun.spawn(
-      ['bun', join(ROOT, 'cmd/dendrite.ts'), 'run', 'monolith', '--config', join(dir, 'dendrite.yaml'),
+      [process.execPath, join(ROOT, 'cmd/dendrite.ts'), 'run', 'monolith', '--config', join(dir, 'dendrite.yaml'),
         '--http-bind-address', `127.0.0.1:${port}`, '--really-enable-open-registration'],
       { cwd: dir, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
     );
