@@ -100,6 +100,10 @@ export interface Config {
     recaptcha_private_key: string;
     recaptcha_bypass_secret: string;
     recaptcha_siteverify_api: string;
+    /** The captcha widget (reCAPTCHA by default; hCaptcha by changing these three). */
+    recaptcha_api_js_url: string;
+    recaptcha_sitekey_class: string;
+    recaptcha_form_field: string;
     turn: { turn_user_lifetime: number; turn_uris: string[]; turn_shared_secret: string; turn_username: string; turn_password: string };
     rate_limiting: RateLimiting;
   };
@@ -122,10 +126,15 @@ export interface Config {
     dynamic_thumbnails: boolean;
     max_thumbnail_generators: number;
     thumbnail_sizes: ThumbnailSize[];
-    /** Serve the unauthenticated /_matrix/media/v3 download and thumbnail endpoints for new media. */
+    /**
+     * "Freeze" the deprecated unauthenticated /_matrix/media/{v3,r0} download and thumbnail
+     * endpoints: media stored while this is true is served by the authenticated endpoints only.
+     */
     freeze_unauthenticated_media: boolean;
     url_preview_enabled: boolean;
     url_preview_ip_range_blacklist: string[];
+    /** Bytes of media each local user may upload in total; absent or 0 means no quota. */
+    user_quota_bytes?: number;
   };
   room_server: ComponentApi & { database: DatabaseOptions; default_room_version: string };
   sync_api: ComponentApi & {

@@ -1,0 +1,4 @@
+// The version printed by --version: package.json's, bundled into the compiled binary.
+import pkg from '../../package.json' with { type: 'json' };
+
+export const VERSION: string = pkg.version;

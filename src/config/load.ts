@@ -1,0 +1,140 @@
+// dendrite.yaml -> a validated Config. All problems are collected and reported together, each
+// with its key path; unknown keys are warnings, as Dendrite ignores them.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { checkOpenRegistration, checkPolylith, fallBackToGlobalDatabase, readKeyFiles } from './finish.ts';
+import { configDefaults } from './defaults.ts';
+import {
+  readAppService,
+  readClientApi,
+  readFederationApi,
+  readKeyServer,
+  readLogging,
+  readMediaApi,
+  readMscs,
+  readRoomServer,
+  readSyncApi,
+  readUserApi,
+} from './read-components.ts';
+import { readGlobal } from './read-global.ts';
+import { ConfigReader, isObj } from './reader.ts';
+import type { Config } from './types.ts';
+
+export interface LoadOptions {
+  /** Run the checks of that mode: polylith needs NATS and every component's addresses. */
+  mode?: 'monolith' | 'polylith';
+  /** --really-enable-open-registration was given. */
+  openRegistrationConfirmed?: boolean;
+  /**
+   * Keep the config as written, for generate-config: relative paths stay relative, no key file
+   * is read, empty component databases stay empty, no mode checks.
+   */
+  asWritten?: boolean;
+}
+
+export interface Loaded {
+  config: Config;
+  /** One line each, starting with the key path. */
+  warnings: string[];
+  /** Key paths present in the YAML that this server does not know (each also in warnings). */
+  unknownKeys: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    const n = problems.length;
+    super(`${source}: ${n === 1 ? 'a problem' : `${n} problems`} in the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const VERSION_1 =
+  'version: this is a version 1 config (Dendrite 0.5 and older, with global.kafka); this server reads version 2. ' +
+  'Start from dendrite-config.yaml (or `dendrite generate-config`) and copy your settings across: ' +
+  'global.kafka became global.jetstream, and federation_sender and signing_key_server became part of federation_api';
+
+function readSytest(raw: unknown, r: ConfigReader): Config['sytest'] {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isObj(raw)) {
+    r.error('sytest', 'expected a mapping');
+    return undefined;
+  }
+  // Facts the SyTest runner writes about its run; only the keys we use are checked.
+  const out: NonNullable<Config['sytest']> = { ...raw };
+  if (raw.hs_index !== undefined && !Number.isSafeInteger(raw.hs_index)) r.error('sytest.hs_index', 'expected an integer');
+  if (raw.allow_loopback !== undefined && typeof raw.allow_loopback !== 'boolean') r.error('sytest.allow_loopback', 'expected true or false');
+  if (typeof raw.ca_file === 'string') out.ca_file = r.resolvePath(raw.ca_file);
+  return out;
+}
+
+/** Reads an already parsed YAML tree. `configDir`: the folder relative paths are resolved against. */
+export function readConfigObject(raw: unknown, configDir: string, opts: LoadOptions = {}, source = 'config'): Loaded {
+  if (!isObj(raw)) throw new ConfigError(source, ['the file must be a YAML mapping (key: value lines), starting with version: 2']);
+  if (raw.version === 1) throw new ConfigError(source, [VERSION_1]);
+  const r = new ConfigReader(opts.asWritten ? null : configDir);
+  if (raw.version === undefined) r.error('version', 'required, 2 (this server reads Dendrite\'s version 2 config format)');
+  else if (raw.version !== 2) r.error('version', `expected 2, got ${JSON.stringify(raw.version)}`);
+
+  const root = r.root(raw, configDefaults());
+  const version = root.int('version');
+  const sytest = readSytest(root.any('sytest'), r);
+  // Dendrite keys with nothing behind them here: quiet unless switched on.
+  root.unsupported('tracing', 'tracing (Jaeger)');
+  root.any('relay_api');
+  const config: Config = {
+    version,
+    config_dir: resolve(configDir),
+    global: readGlobal(root.section('global')),
+    app_service_api: readAppService(root.section('app_service_api')),
+    client_api: readClientApi(root.section('client_api')),
+    federation_api: readFederationApi(root.section('federation_api'), sytest?.allow_loopback === true),
+    key_server: readKeyServer(root.section('key_server')),
+    media_api: readMediaApi(root.section('media_api')),
+    room_server: readRoomServer(root.section('room_server')),
+    sync_api: readSyncApi(root.section('sync_api')),
+    user_api: readUserApi(root.section('user_api')),
+    mscs: readMscs(root.section('mscs')),
+    logging: readLogging(root),
+  };
+  if (sytest) config.sytest = sytest;
+
+  if (!opts.asWritten) {
+    fallBackToGlobalDatabase(config, r);
+    readKeyFiles(config, r);
+    config.client_api.open_registration_confirmed = opts.openRegistrationConfirmed === true || sytest !== undefined;
+    if (opts.mode) checkOpenRegistration(config, r);
+    if (opts.mode === 'polylith') checkPolylith(config, r);
+  }
+  const unknownKeys = r.unknownKeys();
+  const warnings = [...unknownKeys.map((k) => `${k}: unknown key; ignored`), ...r.warnings];
+  if (r.errors.length > 0) throw new ConfigError(source, r.errors);
+  return { config, warnings, unknownKeys };
+}
+
+/** Parses YAML (or JSON) text; `configDir` as for readConfigObject. */
+export function parseConfig(text: string, configDir: string, opts: LoadOptions = {}, source = 'config'): Loaded {
+  // merge: YAML 1.1 `<<:` keys, which Dendrite's Go decoder accepts.
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    // The yaml package ends its first message line with " at line N, column M:"; say it first.
+    const line = (e: (typeof doc.errors)[number]) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '')}`;
+    throw new ConfigError(source, doc.errors.map(line));
+  }
+  return readConfigObject(doc.toJS({ maxAliasCount: 1000 }), configDir, opts, source);
+}
+
+/** Loads and validates a config file. Throws ConfigError listing every problem. */
+export function loadConfig(path: string, opts: LoadOptions = {}): Loaded {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new ConfigError(path, [`cannot read the config file: ${why}`]);
+  }
+  return parseConfig(text, dirname(resolve(path)), opts, path);
+}
