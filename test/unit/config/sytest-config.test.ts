@@ -58,6 +58,91 @@ sytest:                                # not a Dendrite key: facts about this ru
   cas: {server_url: https://localhost:N/cas}
 `;
 
+// What the runner actually wrote (YAML::XS) for server-0 of `run.sh tests/10apidoc/01register.pl`.
+const WRITTEN_YAML = String.raw`---
+app_service_api:
+  config_files:
+  - <dir>/appserv-0.yaml
+  - <dir>/appserv-1.yaml
+  disable_tls_validation: true
+client_api:
+  enable_registration_captcha: false
+  guests_disabled: false
+  rate_limiting:
+    enabled: false
+  recaptcha_private_key: sytest_recaptcha_private_key
+  recaptcha_public_key: sytest_recaptcha_public_key
+  recaptcha_siteverify_api: https://localhost:40965/recaptcha/api/siteverify
+  registration_disabled: false
+  registration_shared_secret: reg_secret
+federation_api:
+  disable_tls_validation: true
+  federation_certificates:
+  - <dir>/server.crt
+  key_perspectives: []
+  prefer_direct_fetch: true
+  send_max_retries: 16
+global:
+  database:
+    connection_string: file:<dir>/dendrite.db
+    max_open_conns: 10
+  disable_federation: false
+  dns_cache:
+    enabled: false
+  jetstream:
+    addresses: []
+    in_memory: true
+    storage_path: <dir>/jetstream
+    topic_prefix: Dendrite
+  key_validity_period: 168h0m0s
+  metrics:
+    enabled: false
+  presence:
+    enable_inbound: true
+    enable_outbound: true
+  private_key: <dir>/matrix_key.pem
+  report_stats:
+    enabled: false
+  server_name: localhost:8800
+  server_notices:
+    enabled: false
+  trusted_third_party_id_servers: []
+logging:
+- level: info
+  type: std
+- level: debug
+  params:
+    path: <dir>/logs
+  type: file
+media_api:
+  base_path: <dir>/media_store
+  dynamic_thumbnails: false
+  max_file_size_bytes: 10485760
+mscs:
+  mscs: []
+room_server: {}
+sync_api:
+  search:
+    enabled: true
+    index_path: <dir>/searchindex
+sytest:
+  allow_loopback: true
+  ca_file: <dir>/sytest-ca.pem
+  cas:
+    server_url: https://localhost:40965/cas
+  hs_index: 0
+  http_bind_address: localhost:8801
+  https_bind_address: localhost:8800
+  smtp:
+    host: localhost
+    notif_from: homeserver@localhost
+    port: 34903
+user_api:
+  bcrypt_cost: 4
+  push_gateway_disable_tls_validation: true
+version: 2
+`;
+
 /** What OurServer.pm's _get_config builds, with every optional part switched on. */
 function perlConfig(dir: string): Record<string, unknown> {
   const components = ['federation_api', 'key_server', 'media_api', 'mscs', 'relay_api', 'room_server', 'sync_api', 'user_api'];
@@ -142,6 +227,19 @@ describe('the SyTest runner\'s config loads as is', () => {
     // allow_loopback: every peer is on 127.0.0.1, so no network is denied by default.
     expect(config.federation_api.deny_networks).toEqual([]);
     expect(config.federation_api.federation_certificates).toEqual([`${f.dir}/server.crt`]);
+  });
+
+  test('the file the runner wrote in a real run (YAML::XS output)', () => {
+    const f = fixture();
+    const { config, warnings } = loadConfig(f.write(WRITTEN_YAML.replaceAll('<dir>', f.dir)), { mode: 'monolith' });
+    expect(warnings).toEqual([]);
+    expect(config.global.server_name).toBe('localhost:8800');
+    expect(config.client_api.open_registration_confirmed).toBe(true);
+    expect(config.app_service_api.config_files).toEqual([`${f.dir}/appserv-0.yaml`, `${f.dir}/appserv-1.yaml`]);
+    expect(config.logging).toEqual([
+      { type: 'std', level: 'info', params: {} },
+      { type: 'file', level: 'debug', params: { path: `${f.dir}/logs` } },
+    ]);
   });
 
   test('the config OurServer.pm builds (per-component databases, recaptcha, SMTP, CAS), as YAML and as JSON', () => {
