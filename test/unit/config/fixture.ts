@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { ConfigError, loadConfig, type LoadOptions } from '../../../src/config/load.ts';
 import { formatSigningKey, generateSigningKey } from '../../../src/config/signing-key.ts';
 
 export interface Fixture {
@@ -35,4 +36,21 @@ export function minimal(extra: Record<string, unknown> = {}): Record<string, unk
     global: { server_name: 'example.com', private_key: 'matrix_key.pem', database: { connection_string: 'file:dendrite.db' }, ...global },
     ...rest,
   };
+}
+
+/** Loads `content` from a fresh fixture folder. */
+export function load(content: string | object, opts: LoadOptions = {}) {
+  const f = fixture();
+  return { f, ...loadConfig(f.write(content), opts) };
+}
+
+/** The problems a ConfigError lists for `content`; fails if it loads. */
+export function problems(content: string | object, opts: LoadOptions = {}): string[] {
+  try {
+    load(content, opts);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('the config loaded without errors');
 }
