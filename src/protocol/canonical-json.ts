@@ -42,9 +42,11 @@ export function canonicalJson(value: unknown, options?: CanonicalJsonOptions): s
 
 /** Canonical JSON of `value` as UTF-8 bytes: what is hashed and signed. */
 export function canonicalJsonBytes(value: unknown, options?: CanonicalJsonOptions): Uint8Array {
-  const buf = Buffer.from(canonicalJson(value, options), 'utf8');
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return utf8.encode(canonicalJson(value, options));
 }
+
+// Stateless; exact because encode() refuses lone surrogates (TextEncoder would write U+FFFD).
+const utf8 = new TextEncoder();
 
 function encode(v: unknown, lenient: boolean): string {
   switch (typeof v) {

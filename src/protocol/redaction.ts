@@ -9,6 +9,7 @@
 // The result decides signatures and reference hashes (event IDs), so it must match other servers
 // byte for byte: everything not listed is dropped, `unsigned` included.
 
+import { EventType } from './constants.ts';
 import type { JsonObject, PduJson } from './event.ts';
 import type { RedactionRules, RoomVersion } from './room-versions.ts';
 
@@ -36,22 +37,21 @@ type ContentRules = Readonly<Record<string, readonly string[] | true>>;
 
 const POWER_LEVELS = ['ban', 'events', 'events_default', 'kick', 'redact', 'state_default', 'users', 'users_default'];
 
-const CONTENT_V1: ContentRules = {
-  'm.room.member': ['membership'],
-  'm.room.create': ['creator'],
-  'm.room.join_rules': ['join_rule'],
-  'm.room.power_levels': POWER_LEVELS,
-  'm.room.aliases': ['aliases'],
-  'm.room.history_visibility': ['history_visibility'],
+const CONTENT_V6: ContentRules = {
+  [EventType.Member]: ['membership'],
+  [EventType.Create]: ['creator'],
+  [EventType.JoinRules]: ['join_rule'],
+  [EventType.PowerLevels]: POWER_LEVELS,
+  [EventType.HistoryVisibility]: ['history_visibility'],
 };
-const { 'm.room.aliases': _aliases, ...CONTENT_V6 } = CONTENT_V1;
-const CONTENT_V8: ContentRules = { ...CONTENT_V6, 'm.room.join_rules': ['join_rule', 'allow'] };
-const CONTENT_V9: ContentRules = { ...CONTENT_V8, 'm.room.member': ['membership', 'join_authorised_via_users_server'] };
+const CONTENT_V1: ContentRules = { ...CONTENT_V6, [EventType.Aliases]: ['aliases'] };
+const CONTENT_V8: ContentRules = { ...CONTENT_V6, [EventType.JoinRules]: ['join_rule', 'allow'] };
+const CONTENT_V9: ContentRules = { ...CONTENT_V8, [EventType.Member]: ['membership', 'join_authorised_via_users_server'] };
 const CONTENT_V11: ContentRules = {
   ...CONTENT_V9,
-  'm.room.create': true,
-  'm.room.power_levels': [...POWER_LEVELS, 'invite'],
-  'm.room.redaction': ['redacts'],
+  [EventType.Create]: true,
+  [EventType.PowerLevels]: [...POWER_LEVELS, 'invite'],
+  [EventType.Redaction]: ['redacts'],
 };
 
 const RULES: Readonly<Record<RedactionRules, { top: ReadonlySet<string>; content: ContentRules }>> = {
@@ -86,7 +86,7 @@ function redactContent(type: string, content: unknown, rules: ContentRules, gene
   }
   // v11: "Additionally, it allows the `signed` key of the `third_party_invite` key." An object
   // without `signed` is kept empty (what Synapse does, so reference hashes agree).
-  if (generation === 'v11' && type === 'm.room.member') {
+  if (generation === 'v11' && type === EventType.Member) {
     const invite = source.third_party_invite;
     if (typeof invite === 'object' && invite !== null && !Array.isArray(invite)) {
       out.third_party_invite = Object.hasOwn(invite, 'signed') ? { signed: invite.signed as JsonObject[string] } : {};

@@ -127,6 +127,9 @@ describe('other values', () => {
     expect(canonicalJson({ a: {}, b: [], c: [{}, []] })).toBe('{"a":{},"b":[],"c":[{},[]]}');
     expect(canonicalJson([])).toBe('[]');
   });
+  test('"__proto__" is an ordinary key', () => {
+    expect(canonicalJson(JSON.parse('{"b":1,"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1},"b":1}');
+  });
   test('true, false, null at the top level', () => {
     expect(canonicalJson([true, false, null])).toBe('[true,false,null]');
   });
