@@ -5,7 +5,6 @@
 //   name.db, ./x/name.db  plain path (relative to the config's folder)
 //   :memory:              SQLite in memory (tests)
 import { isAbsolute, resolve } from 'node:path';
-import { redactUrl } from './postgres.ts';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -44,4 +43,9 @@ export function parseConnectionString(raw: string, baseDir: string): DatabaseTar
     throw new Error(`key=value database connection strings are not supported (got "${cs.replace(/password=\S*/i, 'password=***')}"): ${HELP}`);
   }
   return { kind: 'sqlite', path: resolve(baseDir, cs) };
+}
+
+/** The URL with its password hidden, for logs and error messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(\w+:\/\/[^:/@]*:)[^@]*@/, '$1***@');
 }

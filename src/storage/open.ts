@@ -23,8 +23,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseOptions } from '../config/types.ts';
 import type { Logger } from '../setup/logger.ts';
-import { parseConnectionString, type DatabaseTarget } from './connection-string.ts';
-import { openPostgres, redactUrl } from './postgres.ts';
+import { parseConnectionString, redactUrl, type DatabaseTarget } from './connection-string.ts';
 import { openSqlite } from './sqlite.ts';
 import type { Database, Row, RunResult, SqlValue, Tx } from './types.ts';
 
@@ -76,6 +75,8 @@ export async function openDatabase(
 
 async function openTarget(target: DatabaseTarget, opts: DatabaseOptions): Promise<Database> {
   if (target.kind === 'postgres') {
+    // Loaded only when used: a SQLite-only server (the Raspberry Pi default) saves its memory.
+    const { openPostgres } = await import('./postgres.ts');
     // max_idle_conns has no postgres.js equivalent: idle connections stay until closed.
     return openPostgres(target.url, { max: opts.max_open_conns, maxLifetimeMs: opts.conn_max_lifetime });
   }

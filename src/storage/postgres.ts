@@ -2,6 +2,7 @@
 // prepared statements, transactions with sql.begin (READ COMMITTED: use {{FOR_UPDATE}} or an
 // atomic `SET n = n + 1` for read-modify-write). int8 and numeric come back as JS numbers,
 // bytea as Uint8Array, exactly as from SQLite.
+import { redactUrl } from './connection-string.ts';
 import postgres from 'postgres';
 import { isReadStatement, rewriteSql } from './dialect.ts';
 import { assertOpen, TxScope, type TxState } from './tx-scope.ts';
@@ -169,10 +170,6 @@ class PostgresTx implements Queryable {
 }
 
 /** Hides the password of a connection string for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(\w+:\/\/[^:/@]*:)[^@]*@/, '$1***@');
-}
-
 function explainConnectError(err: unknown, url: string): Error {
   const e = err as { code?: string; message?: string };
   const where = redactUrl(url);
