@@ -87,7 +87,8 @@ export class InProcessBus implements Bus {
       m ??= { seq, subject: full, headers: headers ? { ...headers } : {}, data: encodePayload(data), ts: Date.now() };
       this.toWake.add(c);
     }
-    if (st.persistent) this.seqDirty.add(st);
+    // A stored message records its seq; a skipped one must record the counter itself.
+    if (st.persistent && !m) this.seqDirty.add(st);
     return new Promise((resolve, reject) => {
       this.queue.push({ stream: st, seq, m, resolve, reject });
       this.schedule('soon');

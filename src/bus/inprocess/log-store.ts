@@ -164,8 +164,14 @@ export class LogStore {
     return r?.seq;
   }
 
-  deleteThrough(stream: string, seq: number): void {
-    this.db.query('DELETE FROM bus_messages WHERE stream = ? AND seq <= ?').run(stream, seq);
+  /** Deletes messages up to `seq`, first saving the stream's counter, which they may have carried. */
+  deleteThrough(stream: string, seq: number, lastSeq: number): void {
+    this.db.transaction(() => {
+      this.db
+        .query('INSERT INTO bus_streams (name, last_seq) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)')
+        .run(stream, lastSeq);
+      this.db.query('DELETE FROM bus_messages WHERE stream = ? AND seq <= ?').run(stream, seq);
+    })();
   }
 
   close(): void {

@@ -8,8 +8,10 @@ import type { LogStore } from './log-store.ts';
 import { MemoryLog, type StoredMessage } from './memory-log.ts';
 
 const READ_BATCH = 256;
-const TAIL_MAX = 8192;
-const TAIL_KEEP = 4096;
+// Live consumers read right behind the publisher, and trimming empties the tail as they ack, so
+// a small tail serves them; a lagging consumer reads the file. Kept small for a Raspberry Pi.
+const TAIL_MAX = 1024;
+const TAIL_KEEP = 512;
 
 export class LogStream {
   /** Last sequence number handed out (published, stored or skipped). */
@@ -145,6 +147,6 @@ export class LogStream {
     }
     if (floor <= 0) return;
     this.mem.removeThrough(floor);
-    this.store?.deleteThrough(this.name, floor);
+    this.store?.deleteThrough(this.name, floor, this.lastSeq);
   }
 }

@@ -11,6 +11,11 @@ import type { MessageHandler, Subscription } from '../types.ts';
 import type { ConsumerState, PendingEntry } from './consumer-state.ts';
 import type { StoredMessage } from './memory-log.ts';
 
+// Handlers that never truly wait (an ack resolves in a microtask) would otherwise drain a whole
+// backlog in one microtask chain and starve HTTP requests; every BURST deliveries the loop
+// steps aside for one macrotask.
+const BURST = 512;
+
 export class InProcessSubscription implements Subscription {
   /** False until start(): wakes before then would deliver ahead of the redeliveries. */
   private running = false;
@@ -23,6 +28,9 @@ export class InProcessSubscription implements Subscription {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
   private stopping: Promise<void> | undefined;
+  /** Deliveries since the loop last gave the event loop a turn. */
+  private burst = 0;
+  private yielding = false;
 
   constructor(
     private readonly c: ConsumerState,
@@ -66,11 +74,23 @@ export class InProcessSubscription implements Subscription {
     this.redeliver.push(seq);
   }
 
+  /** Leaves the loop for one macrotask (see BURST); true if it did. */
+  private yieldNow(): boolean {
+    if (++this.burst <= BURST) return false;
+    this.yielding = true;
+    setImmediate(() => {
+      this.yielding = false;
+      this.burst = 0;
+      this.pump();
+    });
+    return true;
+  }
+
   private pump(): void {
-    if (!this.running || this.pumping) return;
+    if (!this.running || this.pumping || this.yielding) return;
     this.pumping = true;
     try {
-      while (this.running && this.redeliver.length > 0) {
+      while (this.running && this.redeliver.length > 0 && !this.yieldNow()) {
         const seq = this.redeliver.shift() as number;
         const e = this.c.pending.get(seq);
         if (!e?.queued) continue;
@@ -83,7 +103,7 @@ export class InProcessSubscription implements Subscription {
           this.c.markSeq(seq);
         }
       }
-      while (this.running && this.c.pending.size < this.s.maxInFlight) {
+      while (this.running && this.c.pending.size < this.s.maxInFlight && !this.yieldNow()) {
         const m = this.next();
         if (!m) break;
         const e: PendingEntry = { deliveries: 0, due: 0, queued: false, token: 0 };

@@ -126,6 +126,25 @@ describe('in-process bus, file', () => {
     expect(rowsIn('DendriteTestAged')).toEqual([]);
   });
 
+  test('draining a backlog with handlers that never wait still lets timers and I/O run', async () => {
+    const bus = await open();
+    await bus.ensureStreams(STREAMS);
+    await (await bus.consume({ stream: 'OutputRoomEvent', durable: 'Backlog' }, async () => {})).stop();
+    await Promise.all(Array.from({ length: 5000 }, (_, i) => bus.publish('OutputRoomEvent', { i })));
+    let handled = 0;
+    let handledWhenTimerFired = -1;
+    setTimeout(() => (handledWhenTimerFired = handled), 0);
+    const c = collect(() => {
+      handled++;
+    });
+    const sub = await bus.consume({ stream: 'OutputRoomEvent', durable: 'Backlog' }, c.handler);
+    await c.until(5000);
+    await sub.stop();
+    await bus.close();
+    expect(handledWhenTimerFired).toBeGreaterThanOrEqual(0);
+    expect(handledWhenTimerFired).toBeLessThan(5000);
+  });
+
   test('one durable is consumed by one subscription at a time in a process', async () => {
     const bus = await open();
     await bus.ensureStreams(STREAMS);
