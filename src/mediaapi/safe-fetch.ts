@@ -44,22 +44,7 @@ export async function safeFetch(target: string | URL, opts: SafeFetchOptions): P
     }
     if (addresses.length === 0 || addresses.some((a) => opts.blocklist.blocks(a))) throw blockedError(host);
 
-    const address = addresses[0]!;
-    const pinned = new URL(url);
-    pinned.hostname = isIP(address) === 6 ? `[${address}]` : address;
-    let response: Response;
-    try {
-      response = await fetch(pinned, {
-        redirect: 'manual',
-        signal: opts.signal,
-        headers: { ...opts.headers, Host: url.host },
-        tls: { serverName: host },
-        proxy: false,
-      } as RequestInit);
-    } catch (e) {
-      const timedOut = (e as Error).name === 'TimeoutError' || opts.signal.aborted;
-      throw new MatrixError('M_UNKNOWN', timedOut ? `Fetching ${url.host} timed out` : `Could not fetch from ${url.host}`, { status: 502 });
-    }
+    const response = await connect(url, host, addresses, opts);
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel().catch(() => {});
@@ -69,6 +54,29 @@ export async function safeFetch(target: string | URL, opts: SafeFetchOptions): P
     }
     return { response, url };
   }
+}
+
+/** Tries the checked addresses in turn (a name may resolve to an IPv6 and an IPv4 address). */
+async function connect(url: URL, host: string, addresses: string[], opts: SafeFetchOptions): Promise<Response> {
+  let failure: unknown;
+  for (const address of addresses) {
+    const pinned = new URL(url);
+    pinned.hostname = isIP(address) === 6 ? `[${address}]` : address;
+    try {
+      return await fetch(pinned, {
+        redirect: 'manual',
+        signal: opts.signal,
+        headers: { ...opts.headers, Host: url.host },
+        tls: { serverName: host },
+        proxy: false,
+      } as RequestInit);
+    } catch (e) {
+      failure = e;
+      if (opts.signal.aborted) break;
+    }
+  }
+  const timedOut = (failure as Error)?.name === 'TimeoutError' || opts.signal.aborted;
+  throw new MatrixError('M_UNKNOWN', timedOut ? `Fetching ${url.host} timed out` : `Could not fetch from ${url.host}`, { status: 502 });
 }
 
 /** Reads a body up to `limit` bytes; returns null (and stops reading) beyond that. */

@@ -47,9 +47,16 @@ export class Thumbnailer {
     const existing = await thumbnailsOf(this.ctx.db, media.origin, media.mediaId);
     const exact = pick(existing, want, true);
     if (exact) return { kind: 'thumbnail', row: exact };
-    if (this.ctx.config.dynamic_thumbnails) {
-      const key = `${media.origin}/${media.mediaId}/${want.width}x${want.height}/${want.method}`;
-      const row = await this.flights.run(key, async () => (await this.make(media, info, [want]))[0]!);
+    // Without dynamic thumbnails, the configured size that would serve this request; it may not
+    // exist yet (remote media, media from before the config changed, pre-generation running).
+    let target: ThumbnailSpec | undefined = this.ctx.config.dynamic_thumbnails ? want : pick(this.ctx.config.thumbnail_sizes, want, false);
+    if (target && !planResize(info.width, info.height, target.width, target.height, target.method)) target = undefined;
+    if (target) {
+      const t = target;
+      const stored = existing.find((r) => r.width === t.width && r.height === t.height && r.method === t.method);
+      if (stored) return { kind: 'thumbnail', row: stored };
+      const key = `${media.origin}/${media.mediaId}/${t.width}x${t.height}/${t.method}`;
+      const row = await this.flights.run(key, async () => (await this.make(media, info, [t]))[0]!);
       return row ? { kind: 'thumbnail', row } : original;
     }
     const near = pick(existing, want, false);
@@ -122,7 +129,7 @@ export class Thumbnailer {
  * give, near enough: same method, at most twice the size asked, and for "crop" the same aspect
  * ratio. Otherwise any larger one, preferring the same method.
  */
-export function pick(rows: ThumbnailRow[], want: ThumbnailSpec, exact: boolean): ThumbnailRow | undefined {
+export function pick<T extends ThumbnailSpec>(rows: readonly T[], want: ThumbnailSpec, exact: boolean): T | undefined {
   const fits = rows.filter((r) => {
     if (r.width < want.width || r.height < want.height) return false;
     if (!exact) return true;

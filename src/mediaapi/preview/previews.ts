@@ -34,6 +34,7 @@ export class UrlPreviews {
     private readonly ctx: MediaContext,
     private readonly blocklist: IpBlocklist,
     private readonly storeImage: (bytes: Uint8Array, contentType: string) => Promise<StoredMedia>,
+    private readonly limits: typeof PREVIEW_LIMITS = PREVIEW_LIMITS,
   ) {}
 
   async preview(raw: string): Promise<Preview> {
@@ -46,17 +47,21 @@ export class UrlPreviews {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidParam('Only http and https URLs can be previewed');
     url.hash = '';
     const key = url.toString();
-    const cached = await getPreview(this.ctx.db, key, this.ctx.now() - PREVIEW_LIMITS.cacheMs);
+    const cached = await getPreview(this.ctx.db, key, this.ctx.now() - this.limits.cacheMs);
     if (cached) return cached as Preview;
     return this.flights.run(key, async () => {
-      const preview = await this.fetchPreview(url);
+      const preview = await this.fetchPreview(url).catch((e) => {
+        if (e instanceof MatrixError) throw e;
+        // A body cut off by the time limit, a reset connection…
+        throw new MatrixError('M_UNKNOWN', `Could not fetch the URL: ${(e as Error).message}`, { status: 502 });
+      });
       await putPreview(this.ctx.db, key, this.ctx.now(), preview);
       return preview;
     });
   }
 
   private async fetchPreview(url: URL): Promise<Preview> {
-    const signal = AbortSignal.timeout(PREVIEW_LIMITS.timeoutMs);
+    const signal = AbortSignal.timeout(this.limits.timeoutMs);
     const { response, url: finalUrl } = await safeFetch(url, { blocklist: this.blocklist, signal, headers: HEADERS });
     if (!response.ok) {
       await response.body?.cancel().catch(() => {});
@@ -68,7 +73,7 @@ export class UrlPreviews {
       await response.body?.cancel().catch(() => {});
       return {};
     }
-    const html = await readLimited(response, PREVIEW_LIMITS.htmlBytes);
+    const html = await readLimited(response, this.limits.htmlBytes);
     if (!html) throw new MatrixError('M_TOO_LARGE', 'The page is too large to preview', { status: 502 });
     const og: Preview = await parseOpenGraph(html);
     const imageUrl = og['og:image'];
@@ -94,7 +99,7 @@ export class UrlPreviews {
   }
 
   private async image(response: Response, type: string): Promise<Preview | null> {
-    const bytes = await readLimited(response, PREVIEW_LIMITS.imageBytes);
+    const bytes = await readLimited(response, this.limits.imageBytes);
     if (!bytes) return null;
     const media = await this.storeImage(bytes, type);
     const out: Preview = { 'og:image': mxcUri(media.origin, media.mediaId), 'og:image:type': type, 'matrix:image:size': bytes.length };

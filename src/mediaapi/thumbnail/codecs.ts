@@ -19,6 +19,9 @@ import type { Pixels } from './resize.ts';
 
 let ready: Promise<void> | undefined;
 
+/** The emscripten `init(module, overrides)` form, which the packages' .d.ts files leave out. */
+const withModule = (init: unknown) => init as (module: WebAssembly.Module, overrides: object) => Promise<unknown>;
+
 const compile = async (path: string) => WebAssembly.compile(await Bun.file(path).arrayBuffer());
 
 /** Compiles and instantiates the codecs once per thread. */
@@ -32,7 +35,13 @@ export function loadCodecs(): Promise<void> {
     ]);
     // The C libraries print warnings about damaged files; the caller gets an error instead.
     const quiet = { print: () => {}, printErr: () => {} };
-    await Promise.all([initJpegDec(jpegDec, quiet), initJpegEnc(jpegEnc, quiet), initPngDec(png), initPngEnc(png), initWebpDec(webpDec, quiet)]);
+    await Promise.all([
+      withModule(initJpegDec)(jpegDec, quiet),
+      withModule(initJpegEnc)(jpegEnc, quiet),
+      initPngDec(png),
+      initPngEnc(png),
+      withModule(initWebpDec)(webpDec, quiet),
+    ]);
   })();
   return ready;
 }

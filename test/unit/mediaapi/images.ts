@@ -29,25 +29,25 @@ export function halves(width: number, height: number, transparentTop = 0): Uint8
 type Img = { data: Uint8ClampedArray; width: number; height: number };
 const img = (width: number, height: number, transparentTop = 0): Img => ({ data: halves(width, height, transparentTop), width, height });
 
-export async function jpeg(width: number, height: number): Promise<Uint8Array> {
+export async function jpeg(width: number, height: number): Promise<Uint8Array<ArrayBuffer>> {
   await loadCodecs();
   return new Uint8Array(await encodeJpeg(img(width, height) as never, { quality: 90 }));
 }
 
-export async function png(width: number, height: number, transparentTop = 0): Promise<Uint8Array> {
+export async function png(width: number, height: number, transparentTop = 0): Promise<Uint8Array<ArrayBuffer>> {
   await loadCodecs();
   return new Uint8Array(await encodePng(img(width, height, transparentTop) as never));
 }
 
 let webpReady: Promise<unknown> | undefined;
-export async function webp(width: number, height: number, lossless = false): Promise<Uint8Array> {
+export async function webp(width: number, height: number, lossless = false): Promise<Uint8Array<ArrayBuffer>> {
   webpReady ??= (async () => initWebpEnc(await WebAssembly.compile(await Bun.file(webpEncFile).arrayBuffer())))();
   await webpReady;
   return new Uint8Array(await encodeWebp(img(width, height) as never, { quality: 90, lossless: lossless ? 1 : 0 }));
 }
 
 /** A two-frame GIF: the first frame is the red/blue halves, the second all green. */
-export function gif(width: number, height: number): Uint8Array {
+export function gif(width: number, height: number): Uint8Array<ArrayBuffer> {
   const buf = new Uint8Array(width * height * 4 + 4096);
   const w = new GifWriter(buf, width, height, { palette: [0xff0000, 0x0000ff, 0x00ff00, 0x000000], loop: 0 });
   const first = Array.from({ length: width * height }, (_, i) => (i % width < width / 2 ? 0 : 1));
@@ -57,7 +57,7 @@ export function gif(width: number, height: number): Uint8Array {
 }
 
 /** A valid PNG signature and IHDR claiming `width` x `height`, with no image data after it. */
-export function pngHeaderOnly(width: number, height: number): Uint8Array {
+export function pngHeaderOnly(width: number, height: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(33);
   out.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
   const v = new DataView(out.buffer);
