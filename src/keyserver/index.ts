@@ -1,0 +1,83 @@
+// createKeyserver: the key server component over its own tables. Other components reach it only
+// through api.ts; its public routes are the client API's key, cross-signing and backup endpoints.
+import type { Subscription } from '../bus/types.ts';
+import type { Base, Component } from '../setup/base.ts';
+import type { Logger } from '../setup/logger.ts';
+import { runMigrations } from '../storage/migrations.ts';
+import type { Database } from '../storage/types.ts';
+import type { KeyserverApi, KeyserverFederation } from './api.ts';
+import { claimLocalKeys } from './claims.ts';
+import { consumeRoomMemberships } from './consumers/room-memberships.ts';
+import type { KeyserverContext, KeyserverRoomserver, KeyserverUserapi } from './context.ts';
+import { keyChanges } from './device-lists.ts';
+import { userDevicesChanged } from './devices.ts';
+import { queryLocalKeys } from './query.ts';
+import { mountKeyserver } from './routes.ts';
+import { selectMaxPosition } from './storage/device-list-changes.ts';
+import { selectUnusedAlgorithms } from './storage/fallback-keys.ts';
+import { KEYSERVER_MIGRATIONS } from './storage/migrations/index.ts';
+import { oneTimeKeyCounts } from './uploads.ts';
+
+export interface KeyserverDeps {
+  userapi: KeyserverUserapi;
+  /** Without it, device-list changes reach only the user who made them. */
+  roomserver?: KeyserverRoomserver;
+  /** Without it, users of other servers are reported under `failures`. */
+  federation?: KeyserverFederation;
+  /**
+   * Reads the device-list position out of a /sync token, for GET /keys/changes. The sync API
+   * defines its tokens; without this only bare positions (decimal numbers) are understood.
+   */
+  positionOf?: (syncToken: string) => number | undefined;
+}
+
+export function buildKeyserverApi(ctx: KeyserverContext): KeyserverApi {
+  return {
+    userDevicesChanged: (userId) => userDevicesChanged(ctx, userId),
+    deviceListPosition: () => selectMaxPosition(ctx.db),
+    keyChanges: (viewer, from, to) => keyChanges(ctx, viewer, from, to),
+    oneTimeKeyCounts: (userId, deviceId) => oneTimeKeyCounts(ctx, userId, deviceId),
+    unusedFallbackKeyTypes: async (userId, deviceId) => (await selectUnusedAlgorithms(ctx.db, userId, deviceId)).map((r) => r.algorithm),
+    queryLocalKeys: (requester, deviceKeys) => queryLocalKeys(ctx, requester, deviceKeys),
+    claimLocalKeys: (request) => claimLocalKeys(ctx, request),
+  };
+}
+
+export function barePosition(token: string): number | undefined {
+  return /^[0-9]{1,15}$/.test(token) ? Number(token) : undefined;
+}
+
+export async function migrateKeyserver(db: Database, log?: Logger): Promise<void> {
+  await runMigrations(db, 'keyserver', KEYSERVER_MIGRATIONS, log);
+}
+
+export async function createKeyserver(base: Base, deps: KeyserverDeps): Promise<Component<KeyserverApi>> {
+  const log = base.log.child('keyserver');
+  const db = await base.openDatabase(base.config.key_server.database);
+  await migrateKeyserver(db, log);
+  const ctx: KeyserverContext = {
+    db,
+    bus: base.bus,
+    log,
+    serverName: base.serverName,
+    userapi: deps.userapi,
+    roomserver: deps.roomserver,
+    federation: deps.federation,
+    now: Date.now,
+  };
+  let memberships: Subscription | undefined;
+  return {
+    api: buildKeyserverApi(ctx),
+    mountRoutes(app, routerDeps) {
+      mountKeyserver(app, routerDeps, { ...ctx, positionOf: deps.positionOf ?? barePosition });
+    },
+    async start() {
+      // Memberships matter only where there are rooms.
+      if (deps.roomserver) memberships = await consumeRoomMemberships(ctx);
+    },
+    async close() {
+      await memberships?.stop();
+      await db.close();
+    },
+  };
+}
