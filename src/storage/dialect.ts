@@ -4,6 +4,9 @@
 //
 //   {{SERIAL_PK}}   auto-increment 64-bit primary key, never reused:
 //                   SQLite `INTEGER PRIMARY KEY AUTOINCREMENT`, PostgreSQL `BIGSERIAL PRIMARY KEY`
+//   {{INT64_PK}}    64-bit primary key whose values the application gives: SQLite
+//                   `INTEGER PRIMARY KEY` (the rowid itself: no separate index to write),
+//                   PostgreSQL `BIGINT PRIMARY KEY`
 //   {{BLOB}}        bytes: `BLOB` / `BYTEA` (bound and returned as Uint8Array on both)
 //   {{FOR_UPDATE}}  row lock for read-modify-write in a transaction: `` / `FOR UPDATE`
 //                   (SQLite transactions are already serial; PostgreSQL's are READ COMMITTED)
@@ -26,6 +29,7 @@ export type Dialect = Database['dialect'];
 
 const MACROS: Record<string, Record<Dialect, string>> = {
   SERIAL_PK: { sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT', postgres: 'BIGSERIAL PRIMARY KEY' },
+  INT64_PK: { sqlite: 'INTEGER PRIMARY KEY', postgres: 'BIGINT PRIMARY KEY' },
   BLOB: { sqlite: 'BLOB', postgres: 'BYTEA' },
   FOR_UPDATE: { sqlite: '', postgres: 'FOR UPDATE' },
   ILIKE: { sqlite: 'LIKE', postgres: 'ILIKE' },

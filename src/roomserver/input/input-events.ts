@@ -1,0 +1,167 @@
+// Events built elsewhere (federation: /send, joins, backfill), already checked for format,
+// hashes and signatures by the caller (Server-Server API, "Checks performed on receipt of a PDU"
+// steps 1–3). Here: auth against the event's auth events (4), against the state before it (5)
+// and, for 'new' events, against the current state (6, soft failure).
+//   'new'     a live event: may move the forward extremities and the current state; published.
+//   'old'     backfilled history: stored with its state, extremities untouched, not published.
+//   'outlier' an event known without its place in the DAG (auth chains, state of a join): no
+//             state, no extremities; it may later arrive again as 'new' or 'old'.
+import { MatrixError } from '../../http/errors.ts';
+import { AuthEventType } from '../../protocol/auth/names.ts';
+import type { PduJson } from '../../protocol/event.ts';
+import { parseEvent } from '../../protocol/events/parse.ts';
+import type { RoomserverContext } from '../context.ts';
+import { versionOrThrow, type RoomInfo } from '../room-info.ts';
+import { EMPTY_SNAPSHOT } from '../state/snapshot.ts';
+import { isReferenced } from '../storage/previous-events.ts';
+import { WriteBatch, type InputKind, type PreparedEvent } from './batch.ts';
+import { canonicalText, eventError } from './build-event.ts';
+import { checkAgainstAuthEvents, checkAgainstState } from './check-auth.ts';
+import { metasById } from './load.ts';
+import { persist } from './persist.ts';
+import { applyPendingRedactions, isRedaction, recordRedaction } from './redaction.ts';
+import { stateBeforeFromIds } from './state-from-ids.ts';
+import { stateAfterEvents } from './state-before.ts';
+import { updateExtremities } from './update-extremities.ts';
+import { moveRoom, queueNewRoomEvent } from './update-room.ts';
+import { MissingEventsError } from './check-auth.ts';
+
+export interface InputRoomEvent {
+  readonly kind: InputKind;
+  readonly pdu: PduJson;
+  /** 'new' events: the server to send the event on as; absent when it must not be sent on. */
+  readonly sendAsServer?: string;
+  /** Needed when the room is not known yet (the events of a room being joined). */
+  readonly roomVersion?: string;
+  /** The state before the event as event IDs (all stored), when its prev events are not known. */
+  readonly stateBefore?: readonly string[];
+}
+
+export type InputStatus = 'accepted' | 'rejected' | 'soft_failed' | 'duplicate';
+
+export interface InputResult {
+  readonly eventId: string;
+  readonly nid: number;
+  readonly status: InputStatus;
+  /** Why the auth rules rejected it, or why it was soft-failed. */
+  readonly reason?: string;
+}
+
+/** Processes the events in order, each in its room's queue and its own transaction. Throws
+ *  MissingEventsError when auth or prev events are not stored (the caller fetches them first). */
+export async function inputRoomEvents(ctx: RoomserverContext, events: readonly InputRoomEvent[]): Promise<InputResult[]> {
+  const results: InputResult[] = [];
+  for (const input of events) {
+    const roomId = typeof input.pdu.room_id === 'string' ? input.pdu.room_id : `create:${JSON.stringify(input.pdu.origin_server_ts)}`;
+    const { result, published } = await ctx.queues.run(roomId, () => inputOne(ctx, input));
+    await published;
+    results.push(result);
+  }
+  return results;
+}
+
+async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<{ result: InputResult; published: Promise<void> }> {
+  const known = typeof input.pdu.room_id === 'string' ? await ctx.rooms.get(input.pdu.room_id) : null;
+  const isCreate = input.pdu.type === AuthEventType.Create && input.pdu.state_key === '';
+  const versionId =
+    known?.version.id ?? input.roomVersion ?? (isCreate && typeof input.pdu.content?.room_version === 'string' ? input.pdu.content.room_version : '1');
+  const rv = known?.version ?? versionOrThrow(versionId);
+  let view;
+  try {
+    view = parseEvent(input.pdu, rv);
+  } catch (err) {
+    throw eventError(err);
+  }
+  const existing = (await ctx.events.byIds([view.eventId])).get(view.eventId);
+  if (existing && (!existing.outlier || input.kind === 'outlier')) {
+    return { result: { eventId: view.eventId, nid: existing.nid, status: 'duplicate' }, published: Promise.resolve() };
+  }
+  const batch = new WriteBatch();
+  let room: RoomInfo | null = known ?? (await ctx.rooms.get(view.roomId));
+  if (!room) {
+    if (!isCreate && input.roomVersion === undefined) {
+      throw new MatrixError('M_NOT_FOUND', `unknown room ${view.roomId}: give its room version to store its events`);
+    }
+    room = { nid: ctx.counters.room.next(), roomId: view.roomId, version: rv, snapshot: EMPTY_SNAPSHOT, extremities: [], lastSentNid: 0 };
+    batch.newRooms.add(room.nid);
+    batch.rooms.set(room.nid, room);
+  }
+
+  const nid = existing?.nid ?? ctx.counters.event.next();
+  if (!existing) batch.state.freshEvents.add(nid);
+  const typeNid = (await ctx.types.ensure([view.type], batch.nids)).get(view.type)!;
+  const stateKeyNid = view.stateKey === undefined ? null : (await ctx.stateKeys.ensure([view.stateKey], batch.nids)).get(view.stateKey)!;
+  const authResult = await checkAgainstAuthEvents(ctx, batch, view, rv);
+  let reason = authResult.allowed ? undefined : authResult.reason;
+
+  let stateBefore = null;
+  let stateAfter = null;
+  let softFailed = false;
+  if (input.kind !== 'outlier') {
+    if (input.stateBefore !== undefined) {
+      stateBefore = await stateBeforeFromIds(ctx, batch, room, view.eventId, input.stateBefore);
+    } else if (view.prevEventIds.length === 0) {
+      stateBefore = EMPTY_SNAPSHOT;
+    } else {
+      const prevs = await metasById(ctx, batch, view.prevEventIds);
+      const missing = view.prevEventIds.filter((id) => prevs.get(id)?.stateAfter == null);
+      if (missing.length > 0) throw new MissingEventsError(view.eventId, missing, 'prev events (with their state)');
+      stateBefore = await stateAfterEvents(ctx, batch, room, [...prevs.values()]);
+    }
+    if (reason === undefined) {
+      const before = await checkAgainstState(ctx, batch, room, view, stateBefore);
+      if (!before.allowed) reason = before.reason;
+    }
+    stateAfter =
+      reason === undefined && stateKeyNid !== null
+        ? await ctx.state.derive(batch.state, room.nid, stateBefore, [{ t: typeNid, s: stateKeyNid, e: nid }])
+        : stateBefore;
+    if (input.kind === 'new' && reason === undefined && room.snapshot.nid !== stateBefore.nid) {
+      const current = await checkAgainstState(ctx, batch, room, view, room.snapshot);
+      if (!current.allowed) {
+        softFailed = true;
+        ctx.log.info('event soft-failed', { eventId: view.eventId, reason: current.reason });
+      }
+    }
+  }
+  const rejected = reason !== undefined;
+  const event: PreparedEvent = {
+    nid,
+    roomNid: room.nid,
+    view,
+    json: canonicalText(input.pdu, rv),
+    typeNid,
+    stateKeyNid,
+    kind: input.kind,
+    rejected,
+    softFailed,
+    stateBefore,
+    stateAfter,
+    deOutlier: existing !== undefined,
+    local: false,
+    redactedBecause: undefined,
+  };
+  if (!rejected) await applyPendingRedactions(ctx, batch, room, event);
+  batch.add(event);
+
+  const live = input.kind === 'new' && !rejected && !softFailed;
+  if (live) {
+    const referenced = await isReferenced(ctx.db, view.eventId);
+    const extremities = updateExtremities(room.extremities, { nid, eventId: view.eventId, depth: view.depth }, view.prevEventIds, referenced);
+    const change = await moveRoom(ctx, batch, room, extremities, event);
+    const redacted = isRedaction(view) && (await recordRedaction(ctx, batch, change.room, event));
+    await queueNewRoomEvent(ctx, batch, change, event, { sendAsServer: input.sendAsServer });
+    if (redacted) {
+      const message = { kind: 'redacted_event' as const, roomId: room.roomId, redactedEventId: view.redacts!, redactionEventId: view.eventId };
+      batch.outputs.push({ id: ctx.counters.output.next(), roomNid: room.nid, message });
+    }
+    batch.rooms.set(room.nid, change.room);
+  } else if (input.kind === 'old' && !rejected && isRedaction(view)) {
+    await recordRedaction(ctx, batch, room, event);
+  }
+  await persist(ctx, batch);
+  const status: InputStatus = rejected ? 'rejected' : softFailed ? 'soft_failed' : 'accepted';
+  if (rejected) ctx.log.info('event rejected', { eventId: view.eventId, reason });
+  const result: InputResult = { eventId: view.eventId, nid, status, ...(reason !== undefined ? { reason } : {}) };
+  return { result, published: ctx.output.publish(batch.outputs) };
+}
