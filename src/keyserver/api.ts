@@ -75,6 +75,8 @@ export interface KeyserverApi {
   oneTimeKeyCounts(userId: string, deviceId: string): Promise<Record<string, number>>;
   /** Algorithms for which the device has a fallback key that no claim has returned yet. */
   unusedFallbackKeyTypes(userId: string, deviceId: string): Promise<string[]>;
+  /** Both of the above in one call, the shape of the sync API's DeviceListSource.keyCounts. */
+  keyCounts(userId: string, deviceId: string): Promise<{ oneTimeKeys: Record<string, number>; fallbackKeyTypes: string[] }>;
 
   // Federation (answers for other servers' /user/keys/query and /user/keys/claim)
   /** Keys of local users only. `requester` decides which signatures are visible (a remote user: none of ours). */
@@ -89,6 +91,7 @@ export const KEYSERVER_METHODS = [
   'keyChanges',
   'oneTimeKeyCounts',
   'unusedFallbackKeyTypes',
+  'keyCounts',
   'queryLocalKeys',
   'claimLocalKeys',
 ] as const satisfies readonly (keyof KeyserverApi)[];

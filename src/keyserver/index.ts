@@ -32,12 +32,18 @@ export interface KeyserverDeps {
 }
 
 export function buildKeyserverApi(ctx: KeyserverContext): KeyserverApi {
+  const fallbackKeyTypes = async (userId: string, deviceId: string) =>
+    (await selectUnusedAlgorithms(ctx.db, userId, deviceId)).map((r) => r.algorithm);
   return {
     userDevicesChanged: (userId) => userDevicesChanged(ctx, userId),
     deviceListPosition: () => selectMaxPosition(ctx.db),
     keyChanges: (viewer, from, to) => keyChanges(ctx, viewer, from, to),
     oneTimeKeyCounts: (userId, deviceId) => oneTimeKeyCounts(ctx, userId, deviceId),
-    unusedFallbackKeyTypes: async (userId, deviceId) => (await selectUnusedAlgorithms(ctx.db, userId, deviceId)).map((r) => r.algorithm),
+    unusedFallbackKeyTypes: fallbackKeyTypes,
+    keyCounts: async (userId, deviceId) => {
+      const [oneTimeKeys, types] = await Promise.all([oneTimeKeyCounts(ctx, userId, deviceId), fallbackKeyTypes(userId, deviceId)]);
+      return { oneTimeKeys, fallbackKeyTypes: types };
+    },
     queryLocalKeys: (requester, deviceKeys) => queryLocalKeys(ctx, requester, deviceKeys),
     claimLocalKeys: (request) => claimLocalKeys(ctx, request),
   };

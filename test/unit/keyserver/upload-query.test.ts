@@ -58,6 +58,8 @@ forEachDatabase('keyserver upload and query', (dbc) => {
     const fallback = d.oneTimeKeys(1, true);
     await upload(d.token, { device_keys: d.deviceKeys(), fallback_keys: fallback });
     expect(await h.api.unusedFallbackKeyTypes(d.userId, d.deviceId)).toEqual(['signed_curve25519']);
+    // What sync reports as device_one_time_keys_count and device_unused_fallback_key_types.
+    expect(await h.api.keyCounts(d.userId, d.deviceId)).toEqual({ oneTimeKeys: { signed_curve25519: 0 }, fallbackKeyTypes: ['signed_curve25519'] });
     const two = await upload(d.token, { fallback_keys: { ...d.oneTimeKeys(1, true), ...d.oneTimeKeys(1, true) } });
     expect(two.status).toBe(400);
     expect(two.body.errcode).toBe('M_INVALID_PARAM');
