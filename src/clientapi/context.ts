@@ -4,10 +4,40 @@ import type { Config } from '../config/types.ts';
 import type { RoomserverApi } from '../roomserver/api.ts';
 import type { Logger } from '../setup/logger.ts';
 import type { UserApi } from '../userapi/api.ts';
+import type { TxnStore } from './rooms/txns.ts';
 import type { Uia } from './uia/index.ts';
 
 /** The room server calls the account endpoints make: profile changes and deactivation. */
 export type ClientapiRoomserver = Pick<RoomserverApi, 'roomsForUser' | 'stateEvent' | 'sendEvent'>;
+
+/** The room server calls the room endpoints make (create, membership, send, state, directory). */
+export type RoomsRoomserver = ClientapiRoomserver &
+  Pick<
+    RoomserverApi,
+    | 'createRoom'
+    | 'roomVersion'
+    | 'currentState'
+    | 'stateAfterEvent'
+    | 'membership'
+    | 'joinedMembers'
+    | 'eventsById'
+    | 'eventAtTimestamp'
+    | 'setAlias'
+    | 'resolveAlias'
+    | 'removeAlias'
+    | 'aliasCreator'
+    | 'aliasesForRoom'
+    | 'setVisibility'
+    | 'visibility'
+    | 'publicRooms'
+    | 'forget'
+    | 'upgradeRoom'
+  >;
+
+/** Whether a room server handed to the client API offers everything the room endpoints call. */
+export function hasRoomsApi(rs: ClientapiRoomserver | undefined): rs is RoomsRoomserver {
+  return rs !== undefined && typeof (rs as Partial<RoomsRoomserver>).createRoom === 'function';
+}
 
 export interface ClientapiContext {
   config: Config;
@@ -15,6 +45,13 @@ export interface ClientapiContext {
   userapi: UserApi;
   /** Absent in a process without a room server (tests of the account endpoints alone). */
   roomserver?: ClientapiRoomserver;
+  /** The same room server when it offers the room endpoints' calls; they are mounted only then. */
+  rooms?: RoomsRoomserver;
+  /** Transaction IDs of sends and redactions (present with `rooms`). */
+  txns?: TxnStore;
   uia: Uia;
   log: Logger;
 }
+
+/** The context of a room endpoint: `rooms` and `txns` are there (routes.ts mounts them only then). */
+export type RoomsContext = ClientapiContext & { rooms: RoomsRoomserver; txns: TxnStore };

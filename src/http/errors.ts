@@ -55,6 +55,8 @@ export const ERRCODE_STATUS = {
   M_CONNECTION_TIMEOUT: 504,
   M_PROFILE_TOO_LARGE: 400,
   M_KEY_TOO_LARGE: 400,
+  M_BAD_ALIAS: 400,
+  M_INVITE_BLOCKED: 403,
 } as const;
 
 export type Errcode = keyof typeof ERRCODE_STATUS;
