@@ -141,8 +141,8 @@ async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<
     local: false,
     redactedBecause: undefined,
   };
-  if (!rejected) await applyPendingRedactions(ctx, batch, room, event);
   batch.add(event);
+  if (!rejected) await applyPendingRedactions(ctx, batch, room, event);
 
   const live = input.kind === 'new' && !rejected && !softFailed;
   if (live) {

@@ -7,7 +7,7 @@ import type { PreparedEvent, WriteBatch } from './batch.ts';
 import { buildLocalEvent, canonicalText, type LocalEventInput } from './build-event.ts';
 import { authoriseLocal } from './check-auth.ts';
 import { metasById, metasByNid } from './load.ts';
-import { isRedaction, recordRedaction, redactionAllowed } from './redaction.ts';
+import { isRedaction, localRedactionAllowed, recordRedaction } from './redaction.ts';
 import { stateAfterEvents } from './state-before.ts';
 import { chooseLocalPrevs, updateExtremities } from './update-extremities.ts';
 import { historyVisibilityIn, moveRoom, queueNewRoomEvent } from './update-room.ts';
@@ -39,7 +39,7 @@ export async function prepareLocalEvent(
     // Client-Server API, "Redactions": a user may redact only what the room lets them redact;
     // we refuse it here rather than store a redaction that never applies.
     const target = (await metasById(ctx, batch, [view.redacts!])).get(view.redacts!);
-    if (target && !(await redactionAllowed(ctx, batch, room, view, target.view, stateBefore))) {
+    if (target && !(await localRedactionAllowed(ctx, batch, room, view, target.view, stateBefore))) {
       throw new MatrixError('M_FORBIDDEN', 'you may not redact this event');
     }
   }

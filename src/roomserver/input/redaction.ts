@@ -15,7 +15,7 @@ import { canonicalJson } from '../../protocol/canonical-json.ts';
 import { stateKeyOf, type EventView } from '../../protocol/event.ts';
 import { jsonOptions } from '../../protocol/events/hashes.ts';
 import { eventView } from '../../protocol/events/parse.ts';
-import { roomPowerLevels } from '../../protocol/power-levels.ts';
+import { namedLevel, roomPowerLevels, userLevel } from '../../protocol/power-levels.ts';
 import { redactEvent } from '../../protocol/redaction.ts';
 import type { RoomVersion } from '../../protocol/room-versions.ts';
 import type { RoomserverContext } from '../context.ts';
@@ -42,6 +42,29 @@ export async function redactionAllowed(
   ]);
   const pl = roomPowerLevels(state.get(stateKeyOf(AuthEventType.PowerLevels, '')), state.get(stateKeyOf(AuthEventType.Create, '')), room.version);
   return redactionApplies(redaction, target, pl, room.version);
+}
+
+/**
+ * Whether one of our users may redact `target` (Client-Server API, "Redactions": their own
+ * events, or anyone's with the redact level). Stricter than the servers' rule above, which trusts
+ * every user of the target's server: that rule is about trusting servers, not local users.
+ */
+export async function localRedactionAllowed(
+  ctx: RoomserverContext,
+  batch: WriteBatch,
+  room: RoomInfo,
+  redaction: EventView,
+  target: EventView,
+  stateBefore: Snapshot,
+): Promise<boolean> {
+  if (target.roomId !== redaction.roomId) return false;
+  if (target.sender === redaction.sender) return true;
+  const state = await stateEvents(ctx, batch, stateBefore, [
+    [AuthEventType.PowerLevels, ''],
+    [AuthEventType.Create, ''],
+  ]);
+  const pl = roomPowerLevels(state.get(stateKeyOf(AuthEventType.PowerLevels, '')), state.get(stateKeyOf(AuthEventType.Create, '')), room.version);
+  return userLevel(pl, redaction.sender) >= namedLevel(pl, 'redact');
 }
 
 /**

@@ -3,6 +3,8 @@
 // backfilled events that do not move the forward extremities, soft failure ("Soft failure"),
 // rejection by the auth rules, and events whose auth events are not known yet.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { computeEventId } from '../../../src/protocol/events/hashes.ts';
+import { roomVersion } from '../../../src/protocol/room-versions.ts';
 import { MissingEventsError } from '../../../src/roomserver/input/check-auth.ts';
 import { forEachDatabase } from '../../helpers/databases.ts';
 import { member, message, openHarness, roomRequest, user, type Harness } from './harness.ts';
@@ -120,6 +122,23 @@ forEachDatabase('roomserver federation input', (ctx) => {
     expect(await latest()).toEqual(before);
     expect(await h.rs.eventsById([r!.eventId])).toEqual([]);
     expect(await h.rs.stateEvent(roomId, 'm.room.topic', '')).toBeNull();
+  });
+
+  test('a redaction that arrives before its target is applied when the target arrives (v3+ "Handling redactions")', async () => {
+    const { roomId, latest } = await sharedRoom('10');
+    const [p] = await latest();
+    const target = await remote.event(h.rs, roomId, { sender: rob, ...message('to be redacted'), prevEvents: [p!] });
+    const targetId = computeEventId(target, roomVersion('10')!);
+    const redaction = await remote.event(h.rs, roomId, { sender: rob, type: 'm.room.redaction', content: {}, prevEvents: [p!], redacts: targetId });
+    const [r] = await h.rs.inputRoomEvents([{ kind: 'new', pdu: redaction }]);
+    expect(r!.status).toBe('accepted');
+    expect(await h.rs.eventsById([targetId])).toEqual([]);
+    const [t] = await h.rs.inputRoomEvents([{ kind: 'new', pdu: target }]);
+    expect(t!.eventId).toBe(targetId);
+    expect(t!.status).toBe('accepted');
+    const [stored] = await h.rs.eventsById([targetId]);
+    expect(stored!.json.content).toEqual({});
+    expect(stored!.redactedBecause).toBe(r!.eventId);
   });
 
   test('an event whose auth events are not stored cannot be checked yet', async () => {

@@ -34,7 +34,16 @@ export class RemoteServer {
   async event(
     rs: Roomserver,
     roomId: string,
-    f: { sender: string; type: string; stateKey?: string; content: JsonObject; prevEvents: string[]; ts?: number; authEvents?: string[] },
+    f: {
+      sender: string;
+      type: string;
+      stateKey?: string;
+      content: JsonObject;
+      prevEvents: string[];
+      ts?: number;
+      authEvents?: string[];
+      redacts?: string;
+    },
   ): Promise<PduJson> {
     const version = (await rs.roomVersion(roomId))!;
     const rv = roomVersion(version)!;
@@ -63,6 +72,7 @@ export class RemoteServer {
         authEvents: auth.map(ref),
         depth: Math.max(1, ...prev.map((p) => p.json.depth + 1)),
         originServerTs: f.ts ?? Date.now(),
+        redacts: f.redacts,
       },
       this.name,
       this.keyId,
