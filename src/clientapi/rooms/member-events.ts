@@ -26,10 +26,13 @@ export interface MemberChange {
 }
 
 export async function memberContent(ctx: RoomsContext, change: MemberChange): Promise<JsonObject> {
-  const content: JsonObject = { ...((change.extra ?? {}) as JsonObject) };
+  const content: JsonObject = {};
   if (change.withProfile && serverNameOf(change.target) === ctx.serverName) {
     Object.assign(content, profileContent((await ctx.userapi.getProfile(change.target)) ?? undefined));
   }
+  // Content the client gave (a join's body) wins over the profile: a per-room name is the
+  // user's choice, as it would be through PUT /state/m.room.member.
+  Object.assign(content, change.extra ?? {});
   content.membership = change.membership;
   if (change.reason !== undefined) content.reason = change.reason;
   return content;

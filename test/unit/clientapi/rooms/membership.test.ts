@@ -32,6 +32,9 @@ forEachDatabase('client API room membership', (dbc) => {
     const carol = await registerUser(h.app);
     expect((await post(carol, roomId, 'join', { reason: 'hello' })).body).toEqual({ room_id: roomId });
     expect(await membership(roomId, carol.userId)).toEqual({ membership: 'join', displayname: carol.localpart, reason: 'hello' });
+    const erin = await registerUser(h.app);
+    expect((await c.join(erin, roomId, { displayname: 'Per-room Erin' })).status).toBe(200);
+    expect(await membership(roomId, erin.userId)).toEqual({ membership: 'join', displayname: 'Per-room Erin' });
     const dave = await registerUser(h.app);
     expect((await c.join(dave, roomId)).body).toEqual({ room_id: roomId });
     expect((await c.call('GET', v3('/joined_rooms'), undefined, dave.token)).body).toEqual({ joined_rooms: [roomId] });
