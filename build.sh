@@ -86,9 +86,11 @@ if [ -n "$TARGET" ]; then
   TARGET_ARGS=(--target "bun-$TARGET")
 fi
 mkdir -p "$OUT_DIR"
+# --splitting: code behind a dynamic import (a subcommand, NATS, PostgreSQL, X.509) is parsed only
+# when used, which keeps an idle SQLite monolith about 20 MB smaller.
 # Never strip the result: the application is stored inside the executable, and strip removes it.
 step "compiling cmd/dendrite.ts into $OUT_DIR/dendrite${TARGET:+ for $TARGET}"
-"$BUN" build --compile --minify cmd/dendrite.ts --outfile "$OUT_DIR/dendrite" ${TARGET_ARGS[@]+"${TARGET_ARGS[@]}"} \
+"$BUN" build --compile --splitting --minify cmd/dendrite.ts --outfile "$OUT_DIR/dendrite" ${TARGET_ARGS[@]+"${TARGET_ARGS[@]}"} \
   || die "bun build failed (see above)"
 
 case "$TARGET" in

@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import type { JetStreamOptions } from '../config/types.ts';
 import { type Logger, stderrLogger } from '../setup/logger.ts';
 import { InProcessBus } from './inprocess/bus.ts';
-import { NatsBus } from './nats/bus.ts';
-import { connectNats } from './nats/connect.ts';
 import type { Bus } from './types.ts';
 
 /** The in-process bus's file inside jetstream.storage_path. */
@@ -24,6 +22,10 @@ export async function openBus(opts: JetStreamOptions, log: Logger = stderrLogger
     }
     return new InProcessBus(prefix, join(dir, BUS_LOG_FILE), log);
   }
+  // Loaded only when NATS is configured: the binary is built with --splitting, so a monolith on
+  // the in-process bus never parses the NATS client (about 10 MB of resident memory).
+  const { connectNats } = await import('./nats/connect.ts');
+  const { NatsBus } = await import('./nats/bus.ts');
   const nc = await connectNats(opts, `dendrite-bun ${process.pid}`);
   const bus = await NatsBus.open(nc, prefix, log);
   log.info('bus connected to NATS', { server: nc.getServer(), prefix });

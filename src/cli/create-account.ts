@@ -3,7 +3,6 @@
 // --password-stdin; -passwordfile and -passwordstdin also work), --admin, --url.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { createAccount } from '../setup/create-account.ts';
 import { UsageError } from './errors.ts';
 import { loadForCommand } from './load.ts';
 
@@ -73,6 +72,7 @@ export async function createAccountAction(flags: CreateAccountFlags): Promise<vo
   if (!LOCALPART.test(localpart)) throw new UsageError(`--username: "${localpart}" may hold only a-z, 0-9 and . _ = - / +`);
   const config = loadForCommand(flags.config);
   const password = await readPassword(flags);
+  const { createAccount } = await import('../setup/create-account.ts');
   const { userId } = await createAccount(config, { username, password, admin: flags.admin === true, url: flags.url });
   console.log(`Created ${flags.admin ? 'admin ' : ''}account ${userId}`);
 }

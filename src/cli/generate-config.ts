@@ -1,7 +1,6 @@
 // `generate-config`: prints a complete dendrite.yaml to stdout, fresh or normalised from a file.
 import { Command } from 'commander';
 import { checkServerName } from '../config/checks.ts';
-import { generateConfigYaml, normaliseFile } from '../config/generate.ts';
 import { UsageError } from './errors.ts';
 
 export interface GenerateConfigFlags {
@@ -14,7 +13,7 @@ export interface GenerateConfigFlags {
   normalise?: string;
 }
 
-export function generateConfigCommandAction(flags: GenerateConfigFlags): void {
+export async function generateConfigCommandAction(flags: GenerateConfigFlags): Promise<void> {
   if (flags.server !== undefined) {
     const problem = checkServerName(flags.server);
     if (problem) throw new UsageError(`--server: expected ${problem}`);
@@ -22,6 +21,7 @@ export function generateConfigCommandAction(flags: GenerateConfigFlags): void {
   if (flags.db !== undefined && !/^(postgres(ql)?:\/\/|file:)/.test(flags.db)) {
     throw new UsageError('--db: expected postgres://user:password@host/database (or file:name.db)');
   }
+  const { generateConfigYaml, normaliseFile } = await import('../config/generate.ts');
   process.stdout.write(
     generateConfigYaml({
       ...flags,

@@ -3,8 +3,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { firstRunConfig, toYaml } from '../config/generate.ts';
-import { startMonolith } from '../setup/monolith.ts';
 import { parseBind } from '../setup/serve.ts';
 import { UsageError } from './errors.ts';
 import { writeNewFile } from './files.ts';
@@ -27,7 +25,9 @@ const DEFAULT_CONFIG = 'dendrite.yaml';
  * Writes `dir`/dendrite.yaml for a first start: server_name localhost, and the SQLite files, the
  * signing key, media and the in-process bus under `dir`/data. Returns the config's path.
  */
-export function writeFirstConfig(dir: string): string {
+export async function writeFirstConfig(dir: string): Promise<string> {
+  // The YAML writer is loaded only here: a server that already has its config never needs it.
+  const { firstRunConfig, toYaml } = await import('../config/generate.ts');
   const path = join(dir, DEFAULT_CONFIG);
   const keyPath = join(dir, 'data', 'matrix_key.pem');
   if (!existsSync(keyPath)) writeSigningKey(keyPath);
@@ -53,7 +53,7 @@ export async function runMonolith(flags: MonolithFlags): Promise<void> {
   checkBind('--https-bind-address', flags.httpsBindAddress);
   let path = flags.config ?? DEFAULT_CONFIG;
   if (flags.config === undefined && !existsSync(path)) {
-    path = writeFirstConfig(process.cwd());
+    path = await writeFirstConfig(process.cwd());
     console.error(
       `dendrite: no ${DEFAULT_CONFIG} here, so wrote a new one: ${path} (server_name localhost; databases, ` +
         `signing key and bus under ${resolve('data')}). Make an account with: ` +
@@ -62,6 +62,7 @@ export async function runMonolith(flags: MonolithFlags): Promise<void> {
   }
   const config = loadForCommand(path, { mode: 'monolith', openRegistrationConfirmed: flags.reallyEnableOpenRegistration });
   const tls = flags.tlsCert && flags.tlsKey;
+  const { startMonolith } = await import('../setup/monolith.ts');
   const server = await startMonolith(config, {
     httpBind: flags.httpBindAddress,
     httpsBind: tls ? flags.httpsBindAddress : undefined,

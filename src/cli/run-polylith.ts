@@ -2,7 +2,6 @@
 // they reach each other over their internal_api addresses and NATS JetStream.
 import { Argument, Command } from 'commander';
 import { COMPONENTS, type ComponentName } from '../config/types.ts';
-import { startPolylith } from '../setup/polylith.ts';
 import { loadForCommand } from './load.ts';
 import { stopOnSignals } from './signals.ts';
 
@@ -13,6 +12,7 @@ export interface PolylithFlags {
 
 export async function runPolylith(component: ComponentName, flags: PolylithFlags): Promise<void> {
   const config = loadForCommand(flags.config, { mode: 'polylith', openRegistrationConfirmed: flags.reallyEnableOpenRegistration });
+  const { startPolylith } = await import('../setup/polylith.ts');
   stopOnSignals(await startPolylith(config, component));
 }
 

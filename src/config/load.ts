@@ -2,7 +2,6 @@
 // with its key path; unknown keys are warnings, as Dendrite ignores them.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { checkOpenRegistration, checkPolylith, fallBackToGlobalDatabase, readKeyFiles } from './finish.ts';
 import { configDefaults } from './defaults.ts';
 import {
@@ -115,16 +114,67 @@ export function readConfigObject(raw: unknown, configDir: string, opts: LoadOpti
   return { config, warnings, unknownKeys };
 }
 
-/** Parses YAML (or JSON) text; `configDir` as for readConfigObject. */
+/**
+ * Parses YAML (or JSON) text; `configDir` as for readConfigObject. Bun's own YAML parser reads
+ * the config (it costs no memory of its own, unlike a YAML library kept loaded for the life of
+ * the server); a text it refuses is parsed again by the `yaml` package, only to say where.
+ */
 export function parseConfig(text: string, configDir: string, opts: LoadOptions = {}, source = 'config'): Loaded {
-  // merge: YAML 1.1 `<<:` keys, which Dendrite's Go decoder accepts.
-  const doc = parseDocument(text, { merge: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    // The yaml package ends its first message line with " at line N, column M:"; say it first.
-    const line = (e: (typeof doc.errors)[number]) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '')}`;
-    throw new ConfigError(source, doc.errors.map(line));
+  let raw: unknown;
+  try {
+    raw = Bun.YAML.parse(text);
+  } catch {
+    throw new ConfigError(source, describeYamlErrors(text));
   }
-  return readConfigObject(doc.toJS({ maxAliasCount: 1000 }), configDir, opts, source);
+  const dups = duplicateKeys(text);
+  if (dups.length > 0) throw new ConfigError(source, dups);
+  return readConfigObject(raw, configDir, opts, source);
+}
+
+/** The `yaml` package's account of a text Bun's parser refused: line numbers and reasons. */
+function describeYamlErrors(text: string): string[] {
+  // Required lazily: it is needed only for a broken config, which stops the server anyway.
+  const { parseDocument } = require('yaml') as typeof import('yaml');
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true });
+  if (doc.errors.length === 0) return ['the YAML could not be parsed'];
+  // The yaml package ends its first message line with " at line N, column M:"; say it first.
+  return doc.errors.map(
+    (e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '')}`,
+  );
+}
+
+/**
+ * Keys given twice in one block mapping (`version: 2` twice, two `database:` blocks), which YAML
+ * forbids and Bun's parser silently resolves to the last. Block style only, which is what configs use.
+ */
+export function duplicateKeys(text: string): string[] {
+  const problems: string[] = [];
+  if (text.trimStart().startsWith('{')) return problems; // JSON (flow style): not scanned
+  // Open mappings by indentation: the keys seen in each.
+  const stack: { indent: number; keys: Set<string> }[] = [{ indent: -1, keys: new Set() }];
+  let scalarIndent = -1; // inside a block scalar (`key: |`): its lines are text, not keys
+  text.split('\n').forEach((line, i) => {
+    const lead = line.search(/\S/);
+    if (scalarIndent >= 0) {
+      if (lead < 0 || lead > scalarIndent) return;
+      scalarIndent = -1;
+    }
+    if (/:\s*[|>][-+0-9]*\s*(#.*)?$/.test(line)) scalarIndent = lead;
+    const m = /^( *)(?:- +)?("[^"]*"|'[^']*'|[^\s#'"{[\]}&*!|>%@`-][^:#]*?)\s*:(?:\s|$)/.exec(line);
+    if (!m) return;
+    const isItem = /^ *- /.test(line);
+    const indent = isItem ? line.indexOf('-') + line.slice(line.indexOf('-') + 1).search(/\S/) + 1 : m[1]!.length;
+    while (stack.length > 1 && stack[stack.length - 1]!.indent > indent) stack.pop();
+    let top = stack[stack.length - 1]!;
+    if (isItem || top.indent < indent) {
+      top = { indent, keys: new Set() };
+      stack.push(top);
+    }
+    const key = m[2]!.replace(/^["']|["']$/g, '');
+    if (top.keys.has(key)) problems.push(`line ${i + 1}: Map keys must be unique`);
+    top.keys.add(key);
+  });
+  return problems;
 }
 
 /** Loads and validates a config file. Throws ConfigError listing every problem. */

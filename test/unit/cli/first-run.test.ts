@@ -9,9 +9,9 @@ import { loadConfig } from '../../../src/config/load.ts';
 import { readSigningKey } from '../../../src/config/signing-key.ts';
 
 describe('first start of run monolith', () => {
-  test('writes dendrite.yaml and data/matrix_key.pem, and the config loads as a monolith', () => {
+  test('writes dendrite.yaml and data/matrix_key.pem, and the config loads as a monolith', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'first-run-'));
-    const path = writeFirstConfig(dir);
+    const path = await writeFirstConfig(dir);
     expect(path).toBe(join(dir, 'dendrite.yaml'));
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'data/matrix_key.pem')).mode & 0o777).toBe(0o600);
@@ -25,9 +25,9 @@ describe('first start of run monolith', () => {
     expect(config.client_api.registration_shared_secret).toMatch(/^[\w-]{32}$/);
   });
 
-  test('refuses to replace a config that appeared meanwhile', () => {
+  test('refuses to replace a config that appeared meanwhile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'first-run-'));
-    writeFirstConfig(dir);
-    expect(() => writeFirstConfig(dir)).toThrow('dendrite.yaml already exists; not overwriting');
+    await writeFirstConfig(dir);
+    await expect(writeFirstConfig(dir)).rejects.toThrow('dendrite.yaml already exists; not overwriting');
   });
 });
