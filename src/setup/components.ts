@@ -4,6 +4,8 @@
 // RPC clients (src/rpc/adapter.ts) for the APIs it needs.
 import type { ComponentName } from '../config/types.ts';
 import { createClientapi } from '../clientapi/index.ts';
+import { createRoomserver } from '../roomserver/index.ts';
+import { ROOMSERVER_METHODS, type RoomserverApi } from '../roomserver/api.ts';
 import { createUserapi } from '../userapi/index.ts';
 import { USERAPI_METHODS, type UserApi } from '../userapi/api.ts';
 import type { Base, Component } from './base.ts';
@@ -11,6 +13,7 @@ import type { Base, Component } from './base.ts';
 /** The API each component offers to others, by name. */
 export interface Apis {
   userapi: UserApi;
+  roomserver: RoomserverApi;
 }
 
 export type ApiName = keyof Apis;
@@ -18,6 +21,7 @@ export type ApiName = keyof Apis;
 /** Method lists for the RPC adapter, by component. */
 export const API_METHODS: { [K in ApiName]: readonly (keyof Apis[K] & string)[] } = {
   userapi: USERAPI_METHODS,
+  roomserver: ROOMSERVER_METHODS,
 };
 
 export interface ComponentEntry {
@@ -37,9 +41,10 @@ const need = <K extends ApiName>(apis: Partial<Apis>, name: K): Apis[K] => {
 /** In build order: a component comes after every component whose API it needs. */
 export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> = {
   userapi: { needs: [], public: false, build: (base) => createUserapi(base) },
+  roomserver: { needs: [], public: false, build: (base) => createRoomserver(base) },
   clientapi: {
-    needs: ['userapi'],
+    needs: ['userapi', 'roomserver'],
     public: true,
-    build: async (base, apis) => createClientapi(base, { userapi: need(apis, 'userapi') }),
+    build: async (base, apis) => createClientapi(base, { userapi: need(apis, 'userapi'), roomserver: need(apis, 'roomserver') }),
   },
 };
