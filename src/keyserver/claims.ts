@@ -1,34 +1,44 @@
 // POST /keys/claim (Client-Server API, "One-time and fallback keys"): for each requested device
 // the oldest unclaimed one-time key of the algorithm, else its fallback key, which stays but is
 // marked used. Each one-time key is handed out once: claiming deletes it (storage/one-time-keys.ts).
+// Devices are claimed in batches of 100 per statement: a first message to a big room claims a key
+// of every device in it.
 import type { ClaimedKeys } from './api.ts';
 import type { KeyserverContext } from './context.ts';
 import { DEFAULT_TIMEOUT_MS, askServers, splitByServer } from './remote.ts';
 import { claimFallbackKey } from './storage/fallback-keys.ts';
-import { claimOldest } from './storage/one-time-keys.ts';
+import { type Wanted, claimOldest, claimOldestBatch } from './storage/one-time-keys.ts';
 
 export type ClaimRequest = Record<string, Record<string, string>>;
 
+const BATCH = 100;
+
+/**
+ * Each statement is its own transaction: a claim holds at most the rows of one statement, locked
+ * in a single order (storage/one-time-keys.ts), so concurrent claims never deadlock, and nothing
+ * needs the claim as a whole to be atomic (each key is still handed out once).
+ */
 export async function claimLocalKeys(ctx: KeyserverContext, request: ClaimRequest): Promise<ClaimedKeys> {
-  // One order for every claim, so that PostgreSQL transactions claiming overlapping devices take
-  // their row locks in the same order and cannot deadlock.
-  const wanted: [string, string, string][] = [];
+  const wanted: Wanted[] = [];
   for (const [userId, devices] of Object.entries(request)) {
     for (const [deviceId, algorithm] of Object.entries(devices)) wanted.push([userId, deviceId, algorithm]);
   }
-  wanted.sort((a, b) => (a[0] + '\0' + a[1] < b[0] + '\0' + b[1] ? -1 : 1));
-  if (wanted.length === 0) return {};
-  const claimed = await ctx.db.transaction(async (tx) => {
-    const out: [string, string, string, string][] = [];
-    for (const [userId, deviceId, algorithm] of wanted) {
-      const key = (await claimOldest(tx, userId, deviceId, algorithm)) ?? (await claimFallbackKey(tx, userId, deviceId, algorithm));
-      if (key) out.push([userId, deviceId, `${algorithm}:${key.key_id}`, key.key_json]);
-    }
-    return out;
-  });
   const result: ClaimedKeys = {};
-  for (const [userId, deviceId, keyId, json] of claimed) {
+  const put = (userId: string, deviceId: string, keyId: string, json: string) => {
     ((result[userId] ??= {})[deviceId] ??= {})[keyId] = JSON.parse(json);
+  };
+  const got = new Set<string>();
+  for (let i = 0; i < wanted.length; i += BATCH) {
+    for (const r of await claimOldestBatch(ctx.db, wanted.slice(i, i + BATCH))) {
+      put(r.user_id, r.device_id, `${r.algorithm}:${r.key_id}`, r.key_json);
+      got.add(`${r.user_id}\0${r.device_id}\0${r.algorithm}`);
+    }
+  }
+  // Devices whose key a concurrent claim took, or that have no one-time key left.
+  for (const [userId, deviceId, algorithm] of wanted) {
+    if (got.has(`${userId}\0${deviceId}\0${algorithm}`)) continue;
+    const key = (await claimOldest(ctx.db, userId, deviceId, algorithm)) ?? (await claimFallbackKey(ctx.db, userId, deviceId, algorithm));
+    if (key) put(userId, deviceId, `${algorithm}:${key.key_id}`, key.key_json);
   }
   return result;
 }

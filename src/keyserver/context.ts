@@ -10,7 +10,7 @@ import type { KeyserverFederation } from './api.ts';
 /** Devices (names, which exist) and the UIA sessions and password check of /keys/device_signing/upload. */
 export type KeyserverUserapi = Pick<
   UserApi,
-  'listDevices' | 'verifyPassword' | 'createUiaSession' | 'getUiaSession' | 'completeUiaStage' | 'deleteUiaSession'
+  'listDevices' | 'getDevice' | 'verifyPassword' | 'createUiaSession' | 'getUiaSession' | 'completeUiaStage' | 'deleteUiaSession'
 >;
 
 /** Who shares a room with whom, for the device-list stream. */

@@ -26,14 +26,11 @@ export async function queryLocalKeys(
   deviceKeys: Record<string, string[]>,
 ): Promise<QueryKeysResponse> {
   const userIds = Object.keys(deviceKeys);
-  const [keyRows, csRows, sigRows, devices] = await Promise.all([
+  const [keyRows, csRows, sigRows] = await Promise.all([
     selectDeviceKeysOfUsers(ctx.db, userIds),
     selectCrossSigningKeysOfUsers(ctx.db, userIds),
     selectSignaturesOnUsers(ctx.db, userIds),
-    // The user API decides which devices exist: keys of a device deleted a moment ago are not shown.
-    Promise.all(userIds.map(async (u) => [u, new Map((await ctx.userapi.listDevices(u)).map((d) => [d.deviceId, d]))] as const)),
   ]);
-  const deviceMap = new Map(devices);
   const sigsOn = new Map<string, SignatureRow[]>();
   for (const s of sigRows) {
     const k = `${s.target_user_id}\0${s.target_key_id}`;
@@ -44,11 +41,10 @@ export async function queryLocalKeys(
   for (const u of userIds) out.device_keys[u] = {};
   for (const row of keyRows) {
     const wanted = deviceKeys[row.user_id] ?? [];
-    const device = deviceMap.get(row.user_id)?.get(row.device_id);
-    if (!device || (wanted.length > 0 && !wanted.includes(row.device_id))) continue;
+    if (wanted.length > 0 && !wanted.includes(row.device_id)) continue;
     const own = sigsOn.get(`${row.user_id}\0${row.device_id}`)?.filter((s) => s.origin_user_id === row.user_id);
     const keys = withSignatures(JSON.parse(row.key_json) as DeviceKeysJson, own);
-    keys.unsigned = device.displayName !== undefined ? { device_display_name: device.displayName } : {};
+    keys.unsigned = row.display_name !== null ? { device_display_name: row.display_name } : {};
     out.device_keys[row.user_id]![row.device_id] = keys;
   }
   for (const row of csRows) addCrossSigningKey(out, row, requester, sigsOn);

@@ -6,7 +6,7 @@ import { keysChanged, publishChanges, recordChanges } from './device-lists.ts';
 import { canonical, parseDeviceKeys, parseKeyMap, type ParsedDeviceKeys, type ParsedKey } from './validate.ts';
 import { selectDeviceKeys, upsertDeviceKeys } from './storage/device-keys.ts';
 import { selectFallbackKey, upsertFallbackKey } from './storage/fallback-keys.ts';
-import { countOneTimeKeys, insertOneTimeKey, selectOneTimeKey } from './storage/one-time-keys.ts';
+import { countOneTimeKeys, insertOneTimeKeys, selectDeviceOneTimeKeys } from './storage/one-time-keys.ts';
 import { KeyAlgorithm } from './constants.ts';
 import type { Tx } from '../storage/types.ts';
 
@@ -33,8 +33,9 @@ export async function uploadKeys(
   const algorithms = fallback.map((k) => k.algorithm);
   if (new Set(algorithms).size !== algorithms.length) throw invalidParam('fallback_keys: at most one key per algorithm');
 
+  const displayName = device ? ((await ctx.userapi.getDevice(userId, deviceId))?.displayName ?? null) : null;
   const rows = await ctx.db.transaction(async (tx) => {
-    const changed = device ? await storeDeviceKeys(ctx, tx, userId, deviceId, device) : false;
+    const changed = device ? await storeDeviceKeys(ctx, tx, userId, deviceId, device, displayName) : false;
     await storeOneTimeKeys(tx, userId, deviceId, oneTime);
     for (const k of fallback) {
       const old = await selectFallbackKey(tx, userId, deviceId, k.algorithm);
@@ -50,12 +51,19 @@ export async function uploadKeys(
 }
 
 /** Stores the device keys; true when they differ from what was stored. */
-async function storeDeviceKeys(ctx: KeyserverContext, tx: Tx, userId: string, deviceId: string, device: ParsedDeviceKeys) {
+async function storeDeviceKeys(
+  ctx: KeyserverContext,
+  tx: Tx,
+  userId: string,
+  deviceId: string,
+  device: ParsedDeviceKeys,
+  displayName: string | null,
+) {
   const json = canonical(device.json, 'device_keys');
   // Read again inside the transaction: two uploads racing must not both pass the identity check.
   const old = await selectDeviceKeys(tx, userId, deviceId);
   if (old) {
-    if (old.key_json === json) return false;
+    if (old.key_json === json && old.display_name === displayName) return false;
     const before = JSON.parse(old.key_json) as { keys?: Record<string, string> };
     for (const algorithm of IDENTITY_ALGORITHMS) {
       const keyId = `${algorithm}:${deviceId}`;
@@ -65,17 +73,22 @@ async function storeDeviceKeys(ctx: KeyserverContext, tx: Tx, userId: string, de
       }
     }
   }
-  await upsertDeviceKeys(tx, { user_id: userId, device_id: deviceId, ed25519_key: device.ed25519, key_json: json }, ctx.now());
+  const row = { user_id: userId, device_id: deviceId, ed25519_key: device.ed25519, key_json: json, display_name: displayName };
+  await upsertDeviceKeys(tx, row, ctx.now());
   return true;
 }
 
 /** A key ID already stored with other contents is a client bug the spec's "must" forbids hiding. */
 async function storeOneTimeKeys(tx: Tx, userId: string, deviceId: string, keys: ParsedKey[]) {
+  if (keys.length === 0) return;
+  const stored = new Map((await selectDeviceOneTimeKeys(tx, userId, deviceId)).map((r) => [`${r.algorithm}:${r.key_id}`, r.key_json]));
+  const fresh = [];
   for (const k of keys) {
-    const old = await selectOneTimeKey(tx, userId, deviceId, k.algorithm, k.keyId);
-    if (old && old.key_json !== k.json) throw invalidParam(`one_time_keys: ${k.algorithm}:${k.keyId} is already uploaded with another key`);
-    if (!old) await insertOneTimeKey(tx, userId, deviceId, { algorithm: k.algorithm, key_id: k.keyId, key_json: k.json });
+    const old = stored.get(`${k.algorithm}:${k.keyId}`);
+    if (old !== undefined && old !== k.json) throw invalidParam(`one_time_keys: ${k.algorithm}:${k.keyId} is already uploaded with another key`);
+    if (old === undefined) fresh.push({ algorithm: k.algorithm, key_id: k.keyId, key_json: k.json });
   }
+  await insertOneTimeKeys(tx, userId, deviceId, fresh);
 }
 
 /**

