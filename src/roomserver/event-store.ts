@@ -43,7 +43,8 @@ export class EventStore {
     budgetBytes: number,
   ) {
     this.byNid = new Lru(budgetBytes, (e) => e.cost);
-    this.nidById = new Lru(Math.max(1024, Math.floor(budgetBytes / 256)));
+    // About a tenth of the budget, at roughly 100 bytes per ID -> NID entry.
+    this.nidById = new Lru(Math.max(1024, Math.floor(budgetBytes / 1000)));
   }
 
   async byNids(nids: readonly number[]): Promise<Map<number, LoadedEvent>> {

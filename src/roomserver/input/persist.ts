@@ -10,8 +10,7 @@ import type { Queryable } from '../../storage/types.ts';
 import type { RoomserverContext } from '../context.ts';
 import type { LoadedEvent } from '../event-store.ts';
 import { roomRow } from '../room-info.ts';
-import { insertEventJson, updateEventJson } from '../storage/event-json.ts';
-import { insertEvent, updateDeOutlier, type EventRow } from '../storage/events.ts';
+import { insertEvent, updateDeOutlier, updateEventJson, type EventRow } from '../storage/events.ts';
 import { upsertMembership } from '../storage/memberships.ts';
 import { insertOutput } from '../storage/output-queue.ts';
 import { insertPreviousEvents } from '../storage/previous-events.ts';
@@ -34,7 +33,7 @@ export function writeBatch(ctx: RoomserverContext, tx: Queryable, batch: WriteBa
       w.push(updateDeOutlier(tx, row));
       if (e.redactedBecause !== undefined) w.push(updateEventJson(tx, e.nid, e.json));
     } else {
-      w.push(insertEvent(tx, row), insertEventJson(tx, e.nid, e.json));
+      w.push(insertEvent(tx, row, e.json));
     }
     // Only an event whose prev events are not all stored can be named late (see previous-events.ts).
     if (e.kind !== 'outlier' && !e.local) w.push(insertPreviousEvents(tx, e.nid, e.view.prevEventIds));

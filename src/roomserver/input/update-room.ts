@@ -36,7 +36,11 @@ export async function moveRoom(
     current = room.snapshot;
   } else {
     const metas = await metasByNid(ctx, batch, extremities.map((e) => e.nid));
-    const afterNids = extremities.map((e) => metas.get(e.nid)?.stateAfter ?? 0);
+    const afterNids = extremities.map((e) => {
+      const after = metas.get(e.nid)?.stateAfter;
+      if (after == null) throw new Error(`forward extremity ${e.eventId} has no state after it`);
+      return after;
+    });
     const snaps = await ctx.state.snapshots(afterNids, batch.state);
     current = await resolveSnapshots(ctx, batch, room.nid, room.version, afterNids.map((n) => snaps.get(n)!));
   }

@@ -1,7 +1,12 @@
 // roomserver_events: one row per event the room server has, in the order it stored them
-// (event_nid). The JSON lives in roomserver_event_json. state_before/after_nid are the state
-// snapshots at the event (NULL for outliers, which have no known state); for a rejected event
-// the state after is the state before.
+// (event_nid), with its JSON: every event's JSON, once, for the whole homeserver (DESIGN.md:
+// readers fetch bodies through the room server's API). event_json is the canonical JSON of the
+// PDU exactly as it was hashed and signed, until a valid redaction replaces it with the redacted
+// copy (see ../input/redaction.ts for why the original is not kept). The JSON sits in the row
+// rather than a table of its own: every read wants both, and one B-tree less per stored event
+// is one page less per commit. state_before/after_nid are the state snapshots at the event
+// (NULL for outliers, which have no known state); for a rejected event the state after is the
+// state before.
 import type { Queryable } from '../../storage/types.ts';
 
 export const EVENTS_SCHEMA = `
@@ -20,7 +25,8 @@ CREATE TABLE IF NOT EXISTS roomserver_events (
   is_rejected SMALLINT NOT NULL DEFAULT 0,
   -- Passed auth against its own state but not against the room's current state (Server-Server
   -- API, "Soft failure"): stored, never a forward extremity, never sent to clients.
-  is_soft_failed SMALLINT NOT NULL DEFAULT 0
+  is_soft_failed SMALLINT NOT NULL DEFAULT 0,
+  event_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS roomserver_events_room_ts_idx ON roomserver_events (room_nid, origin_server_ts)`;
 
@@ -42,8 +48,8 @@ export interface EventRow {
 const COLUMNS =
   'event_nid, room_nid, event_type_nid, event_state_key_nid, event_id, depth, origin_server_ts, state_before_nid, state_after_nid, is_outlier, is_rejected, is_soft_failed';
 
-export function insertEvent(q: Queryable, e: EventRow) {
-  return q.run(`INSERT INTO roomserver_events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+export function insertEvent(q: Queryable, e: EventRow, json: string) {
+  return q.run(`INSERT INTO roomserver_events (${COLUMNS}, event_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
     e.event_nid,
     e.room_nid,
     e.event_type_nid,
@@ -56,7 +62,12 @@ export function insertEvent(q: Queryable, e: EventRow) {
     e.is_outlier,
     e.is_rejected,
     e.is_soft_failed,
+    json,
   ]);
+}
+
+export function updateEventJson(q: Queryable, eventNid: number, json: string) {
+  return q.run('UPDATE roomserver_events SET event_json = $2 WHERE event_nid = $1', [eventNid, json]);
 }
 
 /** An outlier that now arrives with its place in the DAG ('new' or 'old'): give it its state. */
@@ -77,10 +88,10 @@ export interface FullEventRow extends EventRow {
 // Row, JSON and redaction in one round trip: this is the read path of every reader.
 const FULL = `SELECT ${COLUMNS.split(', ')
   .map((c) => `e.${c}`)
-  .join(', ')}, j.event_json,
+  .join(', ')}, e.event_json,
   (SELECT MIN(r.redaction_event_id) FROM roomserver_redactions r WHERE r.redacts_event_id = e.event_id AND r.validated = 1)
     AS redacted_because
-FROM roomserver_events e JOIN roomserver_event_json j ON j.event_nid = e.event_nid`;
+FROM roomserver_events e`;
 
 export function selectFullEventsByNid(q: Queryable, placeholders: string, nids: readonly number[]) {
   return q.all<FullEventRow>(`${FULL} WHERE e.event_nid IN (${placeholders})`, nids);

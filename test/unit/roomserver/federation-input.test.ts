@@ -66,6 +66,22 @@ forEachDatabase('roomserver federation input', (ctx) => {
     });
   });
 
+  test('with more than 20 forward extremities our event names the 20 deepest (PDU schema limit)', async () => {
+    const { roomId, latest } = await sharedRoom('10');
+    const [p] = await latest();
+    const forks = [];
+    for (let i = 0; i < 23; i++) {
+      forks.push({ kind: 'new' as const, pdu: await remote.event(h.rs, roomId, { sender: rob, ...message(`fork ${i}`), prevEvents: [p!] }) });
+    }
+    await h.rs.inputRoomEvents(forks);
+    expect(await latest()).toHaveLength(23);
+    const sent = await h.rs.sendEvent({ roomId, sender: alice, event: message('after many forks') });
+    const [e] = await h.rs.eventsById([sent.eventId]);
+    expect(e!.json.prev_events).toHaveLength(20);
+    expect(await latest()).toHaveLength(4);
+    expect(await latest()).toContain(sent.eventId);
+  });
+
   test('outliers and backfilled events do not move the forward extremities', async () => {
     const { roomId, latest } = await sharedRoom('10');
     const before = await latest();

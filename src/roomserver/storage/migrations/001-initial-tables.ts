@@ -1,6 +1,5 @@
 // The first schema of the room server: every table it owns.
 import type { Migration } from '../../../storage/types.ts';
-import { EVENT_JSON_SCHEMA } from '../event-json.ts';
 import { EVENT_STATE_KEYS_SCHEMA } from '../event-state-keys.ts';
 import { EVENT_TYPES_SCHEMA } from '../event-types.ts';
 import { EVENTS_SCHEMA } from '../events.ts';
@@ -22,7 +21,6 @@ export const initialTables: Migration = {
     EVENT_STATE_KEYS_SCHEMA,
     ROOMS_SCHEMA,
     EVENTS_SCHEMA,
-    EVENT_JSON_SCHEMA,
     PREVIOUS_EVENTS_SCHEMA,
     STATE_BLOCKS_SCHEMA,
     STATE_SNAPSHOTS_SCHEMA,
