@@ -1,11 +1,15 @@
 // What every route file of the client API is given: the config, the other components' APIs and
 // the user-interactive auth helper. Built once by index.ts.
 import type { Config } from '../config/types.ts';
+import type { KeyserverApi } from '../keyserver/api.ts';
 import type { RoomserverApi } from '../roomserver/api.ts';
 import type { Logger } from '../setup/logger.ts';
 import type { UserApi } from '../userapi/api.ts';
 import type { TxnStore } from './rooms/txns.ts';
 import type { Uia } from './uia/index.ts';
+
+/** The key server hears of device changes: device lists and keys of deleted devices. */
+export type ClientapiKeyserver = Pick<KeyserverApi, 'userDevicesChanged'>;
 
 /** The room server calls the account endpoints make: profile changes and deactivation. */
 export type ClientapiRoomserver = Pick<RoomserverApi, 'roomsForUser' | 'stateEvent' | 'sendEvent'>;
@@ -49,6 +53,8 @@ export interface ClientapiContext {
   rooms?: RoomsRoomserver;
   /** Transaction IDs of sends and redactions (present with `rooms`). */
   txns?: TxnStore;
+  /** Absent in a process without end-to-end encryption keys (tests of the account endpoints alone). */
+  keyserver?: ClientapiKeyserver;
   uia: Uia;
   log: Logger;
 }

@@ -4,7 +4,7 @@
 import type { Authenticate } from '../http/auth.ts';
 import type { Base, Component } from '../setup/base.ts';
 import type { UserApi } from '../userapi/api.ts';
-import { type ClientapiContext, type ClientapiRoomserver, hasRoomsApi } from './context.ts';
+import { type ClientapiContext, type ClientapiKeyserver, type ClientapiRoomserver, hasRoomsApi } from './context.ts';
 import { createTxnStore } from './rooms/txns.ts';
 import { type RouteGroup, mountClientapi, routeGroups } from './routes.ts';
 import { createUia } from './uia/index.ts';
@@ -16,6 +16,8 @@ export interface ClientapiDeps {
    * offers the room endpoints' calls too (RoomsRoomserver), those endpoints are served.
    */
   roomserver?: ClientapiRoomserver;
+  /** Told after devices are created, renamed or deleted, when present. */
+  keyserver?: ClientapiKeyserver;
 }
 
 /** The client API offers no API to other components. */
@@ -39,6 +41,7 @@ export function createClientapi(base: Base, deps: ClientapiDeps): ClientapiCompo
     roomserver: deps.roomserver,
     rooms,
     txns,
+    keyserver: deps.keyserver,
     uia: createUia({ userapi: deps.userapi, serverName: base.serverName, config: base.config }),
     log: base.log.child('clientapi'),
   };

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { requestOrigin } from '../http/auth.ts';
 import type { Env } from '../http/env.ts';
 import type { ClientapiContext } from './context.ts';
+import { devicesChanged } from './device-lists.ts';
 
 export interface SessionResponse {
   user_id: string;
@@ -20,5 +21,6 @@ export async function startSession(
   device: { deviceId?: string; displayName?: string },
 ): Promise<SessionResponse> {
   const { deviceId, accessToken } = await ctx.userapi.createDevice({ userId, ...device, ...requestOrigin(c) });
+  await devicesChanged(ctx, userId);
   return { user_id: userId, access_token: accessToken, device_id: deviceId, home_server: ctx.serverName };
 }

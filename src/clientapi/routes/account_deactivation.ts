@@ -6,6 +6,7 @@ import { forbidden } from '../../http/errors.ts';
 import { type Operation, op } from '../../http/router.ts';
 import * as v from '../../http/schema.ts';
 import type { ClientapiContext } from '../context.ts';
+import { devicesChanged } from '../device-lists.ts';
 import { leaveAllRooms } from '../membership.ts';
 import { STAGE } from '../uia/flows.ts';
 
@@ -31,6 +32,7 @@ export function accountDeactivationOps(ctx: ClientapiContext): Operation[] {
         const userId = requester?.userId ?? session.userId;
         if (userId === undefined) throw forbidden('No user was authenticated');
         await ctx.userapi.deactivateAccount(userId, { erase: body.erase ?? false });
+        await devicesChanged(ctx, userId);
         await ctx.uia.finish(session);
         await leaveAllRooms(ctx, userId);
         return { id_server_unbind_result: 'success' };

@@ -7,6 +7,7 @@ import { type Operation, op, reply } from '../../http/router.ts';
 import * as v from '../../http/schema.ts';
 import type { Device } from '../../userapi/api.ts';
 import type { ClientapiContext } from '../context.ts';
+import { devicesChanged } from '../device-lists.ts';
 import { STAGE } from '../uia/flows.ts';
 
 function deviceJson(d: Device) {
@@ -51,9 +52,13 @@ export function deviceManagementOps(ctx: ClientapiContext): Operation[] {
       { method: 'PUT', path: '/devices/:deviceId', access: 'user-or-guest', body: v.object({ display_name: v.string().opt() }) },
       async function updateDevice({ params, body, requester }) {
         const deviceId = params.deviceId!;
-        if (await ctx.userapi.updateDevice(requester.userId, deviceId, { displayName: body.display_name })) return {};
+        if (await ctx.userapi.updateDevice(requester.userId, deviceId, { displayName: body.display_name })) {
+          await devicesChanged(ctx, requester.userId);
+          return {};
+        }
         if (!requester.appserviceId) throw notFound('Unknown device');
         await ctx.userapi.createDevice({ userId: requester.userId, deviceId, displayName: body.display_name });
+        await devicesChanged(ctx, requester.userId);
         return reply(201, {});
       },
     ),
@@ -65,6 +70,7 @@ export function deviceManagementOps(ctx: ClientapiContext): Operation[] {
         const deviceId = params.deviceId!;
         await authoriseDeletion(requester, body.auth, `DELETE /devices/${deviceId}`);
         await ctx.userapi.deleteDevices(requester.userId, [deviceId]);
+        await devicesChanged(ctx, requester.userId);
         return {};
       },
     ),
@@ -82,6 +88,7 @@ export function deviceManagementOps(ctx: ClientapiContext): Operation[] {
         const ids = [...new Set(body.devices)].sort();
         await authoriseDeletion(requester, body.auth, `POST /delete_devices ${JSON.stringify(ids)}`);
         await ctx.userapi.deleteDevices(requester.userId, ids);
+        await devicesChanged(ctx, requester.userId);
         return {};
       },
     ),

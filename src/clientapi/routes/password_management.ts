@@ -5,6 +5,7 @@ import { forbidden } from '../../http/errors.ts';
 import { type Operation, op } from '../../http/router.ts';
 import * as v from '../../http/schema.ts';
 import type { ClientapiContext } from '../context.ts';
+import { devicesChanged } from '../device-lists.ts';
 import { STAGE } from '../uia/flows.ts';
 import { checkPasswordSize } from '../username.ts';
 
@@ -36,6 +37,7 @@ export function passwordManagementOps(ctx: ClientapiContext): Operation[] {
           logoutDevices: body.logout_devices ?? true,
           keepDeviceId: requester?.deviceId,
         });
+        if (body.logout_devices ?? true) await devicesChanged(ctx, userId);
         await ctx.uia.finish(session);
         return {};
       },
