@@ -8,23 +8,21 @@
 //             state, no extremities; it may later arrive again as 'new' or 'old'.
 import { MatrixError } from '../../http/errors.ts';
 import { AuthEventType } from '../../protocol/auth/names.ts';
-import type { PduJson } from '../../protocol/event.ts';
+import type { EventView, PduJson } from '../../protocol/event.ts';
 import { parseEvent } from '../../protocol/events/parse.ts';
+import type { RoomVersion } from '../../protocol/room-versions.ts';
 import type { RoomserverContext } from '../context.ts';
 import { versionOrThrow, type RoomInfo } from '../room-info.ts';
 import { EMPTY_SNAPSHOT } from '../state/snapshot.ts';
 import { isReferenced } from '../storage/previous-events.ts';
 import { WriteBatch, type InputKind, type PreparedEvent } from './batch.ts';
 import { canonicalText, eventError } from './build-event.ts';
-import { checkAgainstAuthEvents, checkAgainstState } from './check-auth.ts';
-import { metasById } from './load.ts';
+import { checkAgainstAuthEvents } from './check-auth.ts';
 import { persist } from './persist.ts';
 import { applyPendingRedactions, isRedaction, recordRedaction } from './redaction.ts';
-import { stateBeforeFromIds } from './state-from-ids.ts';
-import { stateAfterEvents } from './state-before.ts';
+import { placeEvent } from './place-event.ts';
 import { updateExtremities } from './update-extremities.ts';
-import { moveRoom, queueNewRoomEvent } from './update-room.ts';
-import { MissingEventsError } from './check-auth.ts';
+import { moveRoom, queueNewRoomEvent, queueRedactedEvent } from './update-room.ts';
 
 export interface InputRoomEvent {
   readonly kind: InputKind;
@@ -61,70 +59,24 @@ export async function inputRoomEvents(ctx: RoomserverContext, events: readonly I
 }
 
 async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<{ result: InputResult; published: Promise<void> }> {
-  const known = typeof input.pdu.room_id === 'string' ? await ctx.rooms.get(input.pdu.room_id) : null;
-  const isCreate = input.pdu.type === AuthEventType.Create && input.pdu.state_key === '';
-  const versionId =
-    known?.version.id ?? input.roomVersion ?? (isCreate && typeof input.pdu.content?.room_version === 'string' ? input.pdu.content.room_version : '1');
-  const rv = known?.version ?? versionOrThrow(versionId);
-  let view;
-  try {
-    view = parseEvent(input.pdu, rv);
-  } catch (err) {
-    throw eventError(err);
-  }
+  const { known, rv, view } = await parseInput(ctx, input);
   const existing = (await ctx.events.byIds([view.eventId])).get(view.eventId);
   if (existing && (!existing.outlier || input.kind === 'outlier')) {
     return { result: { eventId: view.eventId, nid: existing.nid, status: 'duplicate' }, published: Promise.resolve() };
   }
   const batch = new WriteBatch();
-  let room: RoomInfo | null = known ?? (await ctx.rooms.get(view.roomId));
-  if (!room) {
-    if (!isCreate && input.roomVersion === undefined) {
-      throw new MatrixError('M_NOT_FOUND', `unknown room ${view.roomId}: give its room version to store its events`);
-    }
-    room = { nid: ctx.counters.room.next(), roomId: view.roomId, version: rv, snapshot: EMPTY_SNAPSHOT, extremities: [], lastSentNid: 0 };
-    batch.newRooms.add(room.nid);
-    batch.rooms.set(room.nid, room);
-  }
+  const room = known ?? (await ctx.rooms.get(view.roomId)) ?? newRoom(ctx, batch, input, view, rv);
 
   const nid = existing?.nid ?? ctx.counters.event.next();
   if (!existing) batch.state.freshEvents.add(nid);
   const typeNid = (await ctx.types.ensure([view.type], batch.nids)).get(view.type)!;
   const stateKeyNid = view.stateKey === undefined ? null : (await ctx.stateKeys.ensure([view.stateKey], batch.nids)).get(view.stateKey)!;
   const authResult = await checkAgainstAuthEvents(ctx, batch, view, rv);
-  let reason = authResult.allowed ? undefined : authResult.reason;
-
-  let stateBefore = null;
-  let stateAfter = null;
-  let softFailed = false;
-  if (input.kind !== 'outlier') {
-    if (input.stateBefore !== undefined) {
-      stateBefore = await stateBeforeFromIds(ctx, batch, room, view.eventId, input.stateBefore);
-    } else if (view.prevEventIds.length === 0) {
-      stateBefore = EMPTY_SNAPSHOT;
-    } else {
-      const prevs = await metasById(ctx, batch, view.prevEventIds);
-      const missing = view.prevEventIds.filter((id) => prevs.get(id)?.stateAfter == null);
-      if (missing.length > 0) throw new MissingEventsError(view.eventId, missing, 'prev events (with their state)');
-      stateBefore = await stateAfterEvents(ctx, batch, room, [...prevs.values()]);
-    }
-    if (reason === undefined) {
-      const before = await checkAgainstState(ctx, batch, room, view, stateBefore);
-      if (!before.allowed) reason = before.reason;
-    }
-    stateAfter =
-      reason === undefined && stateKeyNid !== null
-        ? await ctx.state.derive(batch.state, room.nid, stateBefore, [{ t: typeNid, s: stateKeyNid, e: nid }])
-        : stateBefore;
-    if (input.kind === 'new' && reason === undefined && room.snapshot.nid !== stateBefore.nid) {
-      const current = await checkAgainstState(ctx, batch, room, view, room.snapshot);
-      if (!current.allowed) {
-        softFailed = true;
-        ctx.log.info('event soft-failed', { eventId: view.eventId, reason: current.reason });
-      }
-    }
-  }
-  const rejected = reason !== undefined;
+  const placed =
+    input.kind === 'outlier'
+      ? { stateBefore: null, stateAfter: null, reason: authResult.allowed ? undefined : authResult.reason, softFailed: false }
+      : await placeEvent(ctx, batch, room, view, input, { nid, typeNid, stateKeyNid }, authResult);
+  const rejected = placed.reason !== undefined;
   const event: PreparedEvent = {
     nid,
     roomNid: room.nid,
@@ -134,9 +86,9 @@ async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<
     stateKeyNid,
     kind: input.kind,
     rejected,
-    softFailed,
-    stateBefore,
-    stateAfter,
+    softFailed: placed.softFailed,
+    stateBefore: placed.stateBefore,
+    stateAfter: placed.stateAfter,
     deOutlier: existing !== undefined,
     local: false,
     redactedBecause: undefined,
@@ -144,24 +96,46 @@ async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<
   batch.add(event);
   if (!rejected) await applyPendingRedactions(ctx, batch, room, event);
 
-  const live = input.kind === 'new' && !rejected && !softFailed;
-  if (live) {
+  if (input.kind === 'new' && !rejected && !placed.softFailed) {
     const referenced = await isReferenced(ctx.db, view.eventId);
     const extremities = updateExtremities(room.extremities, { nid, eventId: view.eventId, depth: view.depth }, view.prevEventIds, referenced);
     const change = await moveRoom(ctx, batch, room, extremities, event);
     const redacted = isRedaction(view) && (await recordRedaction(ctx, batch, change.room, event));
     await queueNewRoomEvent(ctx, batch, change, event, { sendAsServer: input.sendAsServer });
-    if (redacted) {
-      const message = { kind: 'redacted_event' as const, roomId: room.roomId, redactedEventId: view.redacts!, redactionEventId: view.eventId };
-      batch.outputs.push({ id: ctx.counters.output.next(), roomNid: room.nid, message });
-    }
+    if (redacted) queueRedactedEvent(ctx, batch, room, view);
     batch.rooms.set(room.nid, change.room);
   } else if (input.kind === 'old' && !rejected && isRedaction(view)) {
     await recordRedaction(ctx, batch, room, event);
   }
   await persist(ctx, batch);
-  const status: InputStatus = rejected ? 'rejected' : softFailed ? 'soft_failed' : 'accepted';
-  if (rejected) ctx.log.info('event rejected', { eventId: view.eventId, reason });
-  const result: InputResult = { eventId: view.eventId, nid, status, ...(reason !== undefined ? { reason } : {}) };
+  const status: InputStatus = rejected ? 'rejected' : placed.softFailed ? 'soft_failed' : 'accepted';
+  if (rejected) ctx.log.info('event rejected', { eventId: view.eventId, reason: placed.reason });
+  const result: InputResult = { eventId: view.eventId, nid, status, ...(placed.reason !== undefined ? { reason: placed.reason } : {}) };
   return { result, published: ctx.output.publish(batch.outputs) };
 }
+
+/** The event's room (if known), room version and view. Invalid events are refused (step 1). */
+async function parseInput(ctx: RoomserverContext, input: InputRoomEvent): Promise<{ known: RoomInfo | null; rv: RoomVersion; view: EventView }> {
+  const known = typeof input.pdu.room_id === 'string' ? await ctx.rooms.get(input.pdu.room_id) : null;
+  const content = input.pdu.content;
+  const fromCreate = isCreate(input.pdu) && typeof content?.room_version === 'string' ? content.room_version : undefined;
+  // A create event without room_version is a room version 1 room (Client-Server API, m.room.create).
+  const rv = known?.version ?? versionOrThrow(input.roomVersion ?? fromCreate ?? '1');
+  try {
+    return { known, rv, view: parseEvent(input.pdu, rv) };
+  } catch (err) {
+    throw eventError(err);
+  }
+}
+
+function newRoom(ctx: RoomserverContext, batch: WriteBatch, input: InputRoomEvent, view: EventView, rv: RoomVersion): RoomInfo {
+  if (!isCreate(input.pdu) && input.roomVersion === undefined) {
+    throw new MatrixError('M_NOT_FOUND', `unknown room ${view.roomId}: give its room version to store its events`);
+  }
+  const room: RoomInfo = { nid: ctx.counters.room.next(), roomId: view.roomId, version: rv, snapshot: EMPTY_SNAPSHOT, extremities: [], lastSentNid: 0 };
+  batch.newRooms.add(room.nid);
+  batch.rooms.set(room.nid, room);
+  return room;
+}
+
+const isCreate = (pdu: PduJson): boolean => pdu.type === AuthEventType.Create && pdu.state_key === '';

@@ -10,7 +10,7 @@ import { metasById, metasByNid } from './load.ts';
 import { isRedaction, localRedactionAllowed, recordRedaction } from './redaction.ts';
 import { stateAfterEvents } from './state-before.ts';
 import { chooseLocalPrevs, updateExtremities } from './update-extremities.ts';
-import { historyVisibilityIn, moveRoom, queueNewRoomEvent } from './update-room.ts';
+import { historyVisibilityIn, moveRoom, queueNewRoomEvent, queueRedactedEvent } from './update-room.ts';
 
 export interface LocalEventOptions extends LocalEventInput {
   readonly txn?: { deviceId: string; txnId: string };
@@ -76,13 +76,7 @@ export async function prepareLocalEvent(
     // The history visibility was read with the auth state, from the state before the event.
     historyVisibility: historyVisibilityIn(built.authState),
   });
-  if (redacted) {
-    batch.outputs.push({
-      id: ctx.counters.output.next(),
-      roomNid: room.nid,
-      message: { kind: 'redacted_event', roomId: room.roomId, redactedEventId: view.redacts!, redactionEventId: view.eventId },
-    });
-  }
+  if (redacted) queueRedactedEvent(ctx, batch, room, view);
   batch.rooms.set(room.nid, change.room);
   return { room: change.room, event };
 }

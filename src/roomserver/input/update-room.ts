@@ -107,3 +107,12 @@ function sameNids(a: readonly Extremity[], b: readonly Extremity[]): boolean {
   const set = new Set(a.map((e) => e.nid));
   return b.every((e) => set.has(e.nid));
 }
+
+/** The redacted_event message that follows an applied redaction's new_room_event. */
+export function queueRedactedEvent(ctx: RoomserverContext, batch: WriteBatch, room: RoomInfo, redaction: EventView): void {
+  batch.outputs.push({
+    id: ctx.counters.output.next(),
+    roomNid: room.nid,
+    message: { kind: 'redacted_event', roomId: room.roomId, redactedEventId: redaction.redacts!, redactionEventId: redaction.eventId },
+  });
+}
