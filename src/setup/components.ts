@@ -4,6 +4,8 @@
 // RPC clients (src/rpc/adapter.ts) for the APIs it needs.
 import type { ComponentName } from '../config/types.ts';
 import { createClientapi } from '../clientapi/index.ts';
+import { KEYSERVER_METHODS, type KeyserverApi } from '../keyserver/api.ts';
+import { createKeyserver } from '../keyserver/index.ts';
 import { createRoomserver } from '../roomserver/index.ts';
 import { ROOMSERVER_METHODS, type RoomserverApi } from '../roomserver/api.ts';
 import { createUserapi } from '../userapi/index.ts';
@@ -14,6 +16,7 @@ import type { Base, Component } from './base.ts';
 export interface Apis {
   userapi: UserApi;
   roomserver: RoomserverApi;
+  keyserver: KeyserverApi;
 }
 
 export type ApiName = keyof Apis;
@@ -22,6 +25,7 @@ export type ApiName = keyof Apis;
 export const API_METHODS: { [K in ApiName]: readonly (keyof Apis[K] & string)[] } = {
   userapi: USERAPI_METHODS,
   roomserver: ROOMSERVER_METHODS,
+  keyserver: KEYSERVER_METHODS,
 };
 
 export interface ComponentEntry {
@@ -42,9 +46,15 @@ const need = <K extends ApiName>(apis: Partial<Apis>, name: K): Apis[K] => {
 export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> = {
   userapi: { needs: [], public: false, build: (base) => createUserapi(base) },
   roomserver: { needs: [], public: false, build: (base) => createRoomserver(base) },
-  clientapi: {
+  keyserver: {
     needs: ['userapi', 'roomserver'],
     public: true,
-    build: async (base, apis) => createClientapi(base, { userapi: need(apis, 'userapi'), roomserver: need(apis, 'roomserver') }),
+    build: (base, apis) => createKeyserver(base, { userapi: need(apis, 'userapi'), roomserver: need(apis, 'roomserver') }),
+  },
+  clientapi: {
+    needs: ['userapi', 'roomserver', 'keyserver'],
+    public: true,
+    build: async (base, apis) =>
+      createClientapi(base, { userapi: need(apis, 'userapi'), roomserver: need(apis, 'roomserver'), keyserver: need(apis, 'keyserver') }),
   },
 };
