@@ -28,6 +28,8 @@ async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {
 
 /** Writes are gathered into blocks of this size: few system calls, bounded memory. */
 const BLOCK = 1 << 20;
+/** Bytes received between two garbage collections during a large upload. */
+const GC_EVERY = 8 << 20;
 
 export class FileStore {
   readonly tmpDir: string;
@@ -60,12 +62,21 @@ export class FileStore {
     const fh = await open(tmp, 'wx', 0o644);
     const hasher = new Bun.CryptoHasher('sha256');
     let size = 0;
+    let sinceGc = 0;
     try {
       const block = new Uint8Array(BLOCK);
       let used = 0;
       for await (const chunk of body ?? []) {
         size += chunk.byteLength;
         if (size > limit) throw new SizeLimitExceeded(limit);
+        sinceGc += chunk.byteLength;
+        if (sinceGc >= GC_EVERY) {
+          // Every request-body chunk is a fresh buffer, and the collector lets them pile up: a
+          // 1 GiB upload peaked near +30 MiB of RSS without this, about +20 MiB with it, at the
+          // same speed (bench/media.ts).
+          sinceGc = 0;
+          Bun.gc(true);
+        }
         hasher.update(chunk);
         if (used + chunk.byteLength > BLOCK) {
           if (used > 0) await writeAll(fh, block.subarray(0, used));

@@ -74,6 +74,10 @@ forEachDatabase('media routes', (ctx) => {
       const before = storedFiles(h).length;
       const declared = await h.request('/_matrix/media/v3/upload', { method: 'POST', token: 'alice', body: 'x'.repeat(1001) });
       await expectError(declared, 413, 'M_TOO_LARGE');
+      // A Content-Length over the limit is refused before the body is read.
+      const body = new ReadableStream({ pull: () => Promise.reject(new Error('the body was read')) });
+      const early = await h.request('/_matrix/media/v3/upload', { method: 'POST', token: 'alice', body, headers: { 'Content-Length': '5000' } });
+      await expectError(early, 413, 'M_TOO_LARGE');
       // Streamed without Content-Length: refused while reading.
       const stream = new ReadableStream({
         start(c) {
