@@ -22,8 +22,9 @@ export function run(command: string[], args: string[], opts: { cwd: string; stdi
   const proc = Bun.spawnSync([...command, ...args], {
     cwd: opts.cwd,
     stdin: opts.stdin === undefined ? 'ignore' : Buffer.from(opts.stdin),
-    // A shebang (#!/usr/bin/env bun) needs bun on PATH.
-    env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+    // A shebang (#!/usr/bin/env bun) needs bun on PATH. npm's package names the binary bun.exe,
+    // so the folder of process.execPath is not enough: node_modules/.bin has `bun`.
+    env: { ...process.env, PATH: `${resolve(import.meta.dir, '../../../node_modules/.bin')}:${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
   });
   return { code: proc.exitCode ?? -1, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() };
 }
