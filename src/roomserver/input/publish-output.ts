@@ -13,14 +13,17 @@ import { deleteOutputs, selectUnsent } from '../storage/output-queue.ts';
 import type { QueuedOutput } from './batch.ts';
 
 const FLUSH_DELAY_MS = 200;
-const RETRY_DELAY_MS = 1000;
+const RETRY_DELAY_MS = 500;
 const REPLAY_PAGE = 500;
 
 export class OutputPublisher {
   private acked: number[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Set when a publish failed: later messages wait for the replay from the table, to keep order. */
+  /** Set when a publish failed: the table is replayed until it is empty, and nothing is
+   *  published directly meanwhile, so the stream keeps the stored order. */
   private broken: Promise<void> | undefined;
+  /** Messages were committed while broken: the replay needs another pass. */
+  private dirty = false;
   /** The newest event NID per room known to be on the stream. */
   readonly lastSent = new Map<number, number>();
   private closed = false;
@@ -34,15 +37,18 @@ export class OutputPublisher {
   ) {}
 
   /**
-   * Publishes the messages of a committed batch, in order. Resolves when the bus has them all.
-   * The calls to bus.publish are made synchronously here, so messages of batches committed one
-   * after another reach the stream in that order.
+   * Publishes the messages of a committed batch, in order. Resolves when the bus has them all,
+   * or as soon as the bus fails: the messages are stored, and the replay publishes them when the
+   * bus is back, so callers (whose events are safely stored) do not hang on it. The calls to
+   * bus.publish are made synchronously here, so messages of batches committed one after another
+   * reach the stream in that order.
    */
   publish(outputs: readonly QueuedOutput[]): Promise<void> {
     if (outputs.length === 0) return Promise.resolve();
-    // After a failure the replay publishes from the table; these go after it (perhaps twice,
-    // which the at-least-once stream allows), never before it.
-    if (this.broken) return this.broken.then(() => this.publish(outputs));
+    if (this.broken) {
+      this.dirty = true;
+      return Promise.resolve();
+    }
     const acks = outputs.map((o) =>
       this.bus.publish(STREAM.OutputRoomEvent, o.message, { room_id: o.message.roomId }).then(() => this.onAck(o)),
     );
@@ -135,24 +141,27 @@ export class OutputPublisher {
   }
 
   /** The events are stored: they will reach the stream by the replay, so callers are not failed. */
-  private onFailure(err: unknown): Promise<void> {
-    this.log.error('OutputRoomEvent publish failed; retrying from the output queue', { err });
-    this.broken ??= this.retryLoop().finally(() => {
-      this.broken = undefined;
-    });
-    return this.broken;
+  private onFailure(err: unknown): void {
+    if (this.broken) return;
+    this.log.error('OutputRoomEvent publish failed; publishing from the output queue until the bus is back', { err });
+    this.broken = this.retryLoop();
   }
 
+  /** Replays the table (from the start: a pass may not see rows of a batch that committed late)
+   *  until a pass leaves nothing committed behind it. Messages may go out twice: at least once. */
   private async retryLoop(): Promise<void> {
     for (;;) {
-      if (this.closed) return;
       await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
+      if (this.closed) break;
+      this.dirty = false;
       try {
         await this.replay();
-        return;
+        // Cleared in the same tick as the last pass ends, so no publish slips in between.
+        if (!this.dirty) break;
       } catch (err) {
         this.log.warn('OutputRoomEvent replay failed; will retry', { err });
       }
     }
+    this.broken = undefined;
   }
 }

@@ -2,7 +2,9 @@
 // new_room_event per stored event, in storage order, with the current-state delta it caused, the
 // forward extremities after it, the sender's transaction and the history visibility in force.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { openBus } from '../../../src/bus/open.ts';
 import type { OutputRoomEvent } from '../../../src/roomserver/api.ts';
+import { stderrLogger } from '../../../src/setup/logger.ts';
 import { forEachDatabase } from '../../helpers/databases.ts';
 import { member, message, openHarness, roomRequest, SERVER, user, type Harness } from './harness.ts';
 
@@ -91,6 +93,35 @@ forEachDatabase('roomserver OutputRoomEvent', (ctx) => {
     for (const { roomId } of rooms) {
       const bodies = (await roomMessages(roomId, 25)).slice(5).map((m) => m.event.json.content.body);
       expect(bodies).toEqual(Array.from({ length: 20 }, (_, i) => `${i}`));
+    }
+  });
+});
+
+forEachDatabase('roomserver OutputRoomEvent when the bus fails', (ctx) => {
+  test('sends succeed while the bus refuses; the stored messages follow in order once it is back', async () => {
+    const bus = await openBus(
+      { addresses: [], storage_path: '', topic_prefix: 'Failing', in_memory: true, disable_tls_validation: false, credentials_path: '' },
+      stderrLogger('error', 'test'),
+    );
+    const publish = bus.publish.bind(bus);
+    let failing = false;
+    bus.publish = (subject, data, headers) => (failing ? Promise.reject(new Error('bus down')) : publish(subject, data, headers));
+    const h = await openHarness(ctx.db(), { bus });
+    try {
+      const { roomId } = await h.rs.createRoom(roomRequest('10', alice));
+      failing = true;
+      const sent = [];
+      for (let i = 0; i < 5; i++) sent.push((await h.rs.sendEvent({ roomId, sender: alice, event: message(`while down ${i}`) })).eventId);
+      failing = false;
+      sent.push((await h.rs.sendEvent({ roomId, sender: alice, event: message('back') })).eventId);
+      await h.until(11);
+      const ids = h.got.flatMap((m) => (m.kind === 'new_room_event' && m.event.json.type === 'm.room.message' ? [m.event.eventId] : []));
+      // In order; a message may appear twice (at least once), never out of order.
+      const firsts = ids.filter((id, i) => ids.indexOf(id) === i);
+      expect(firsts).toEqual(sent);
+    } finally {
+      await h.close();
+      await bus.close();
     }
   });
 });
