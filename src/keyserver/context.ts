@@ -6,6 +6,7 @@ import type { Logger } from '../setup/logger.ts';
 import type { Database } from '../storage/types.ts';
 import type { UserApi } from '../userapi/api.ts';
 import type { KeyserverFederation } from './api.ts';
+import type { DeviceKeyChecks } from './validate.ts';
 
 /** Devices (names, which exist) and the UIA sessions and password check of /keys/device_signing/upload. */
 export type KeyserverUserapi = Pick<
@@ -25,5 +26,7 @@ export interface KeyserverContext {
   /** Absent in a process without rooms (tests of keys alone): then only a user's own changes are reported. */
   roomserver?: KeyserverRoomserver;
   federation?: KeyserverFederation;
+  /** 'verify' unless configured otherwise (validate.ts). */
+  deviceKeyChecks?: DeviceKeyChecks;
   now: () => number;
 }

@@ -17,6 +17,7 @@ import { selectMaxPosition } from './storage/device-list-changes.ts';
 import { selectUnusedAlgorithms } from './storage/fallback-keys.ts';
 import { KEYSERVER_MIGRATIONS } from './storage/migrations/index.ts';
 import { oneTimeKeyCounts } from './uploads.ts';
+import type { DeviceKeyChecks } from './validate.ts';
 
 export interface KeyserverDeps {
   userapi: KeyserverUserapi;
@@ -29,6 +30,12 @@ export interface KeyserverDeps {
    * defines its tokens; without this only bare positions (decimal numbers) are understood.
    */
   positionOf?: (syncToken: string) => number | undefined;
+  /**
+   * 'verify' (default): device keys must be 32-byte keys and carry a valid signature by the
+   * device's own ed25519 key. 'structure': only their JSON shape and owner are checked, as
+   * Synapse and Dendrite do; SyTest's tests upload placeholder keys and signatures.
+   */
+  deviceKeyChecks?: DeviceKeyChecks;
 }
 
 export function buildKeyserverApi(ctx: KeyserverContext): KeyserverApi {
@@ -69,6 +76,7 @@ export async function createKeyserver(base: Base, deps: KeyserverDeps): Promise<
     userapi: deps.userapi,
     roomserver: deps.roomserver,
     federation: deps.federation,
+    deviceKeyChecks: deps.deviceKeyChecks ?? 'verify',
     now: Date.now,
   };
   let memberships: Subscription | undefined;

@@ -25,9 +25,10 @@ export async function uploadKeys(
   deviceId: string,
   body: UploadKeysBody,
 ): Promise<{ one_time_key_counts: Record<string, number> }> {
-  const device = body.device_keys != null ? parseDeviceKeys(body.device_keys, userId, deviceId) : undefined;
+  const device = body.device_keys != null ? parseDeviceKeys(body.device_keys, userId, deviceId, ctx.deviceKeyChecks) : undefined;
   const stored = await selectDeviceKeys(ctx.db, userId, deviceId);
-  const signingKey = device?.ed25519 ?? stored?.ed25519_key;
+  // '' is a device that published no ed25519 key (possible only with deviceKeyChecks 'structure').
+  const signingKey = device?.ed25519 || stored?.ed25519_key || undefined;
   const oneTime = body.one_time_keys != null ? parseKeyMap(body.one_time_keys, 'one_time_keys', userId, deviceId, signingKey) : [];
   const fallback = body.fallback_keys != null ? parseKeyMap(body.fallback_keys, 'fallback_keys', userId, deviceId, signingKey) : [];
   const algorithms = fallback.map((k) => k.algorithm);

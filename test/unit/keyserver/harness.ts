@@ -100,7 +100,7 @@ export interface Harness {
 
 let prefixes = 0;
 
-export async function keyserverHarness(db: Database): Promise<Harness> {
+export async function keyserverHarness(db: Database, opts: { deviceKeyChecks?: 'verify' | 'structure' } = {}): Promise<Harness> {
   await migrateUserapi(db);
   await migrateKeyserver(db);
   const log = stderrLogger('error', 'keyserver-test');
@@ -111,7 +111,7 @@ export async function keyserverHarness(db: Database): Promise<Harness> {
   await bus.ensureStreams(STREAMS);
   const userapi = buildUserapi({ db, serverName: SERVER, bcryptCost: 4, bus, log });
   const rooms = new Rooms(bus);
-  const ctx: KeyserverContext = { db, bus, log, serverName: SERVER, userapi, roomserver: rooms, now: Date.now };
+  const ctx: KeyserverContext = { db, bus, log, serverName: SERVER, userapi, roomserver: rooms, now: Date.now, ...opts };
   const published: OutputKeyChangeEvent[] = [];
   const subs: Subscription[] = [
     await bus.consume({ stream: STREAM.OutputKeyChangeEvent, durable: 'TestWatcher' }, async (m) => {
