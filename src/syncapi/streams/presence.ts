@@ -42,7 +42,7 @@ export class PresenceStream implements SyncStream {
         audience.add(req.userId);
         for (const p of changes) if (audience.has(p.userId)) found.set(p.userId, p);
       }
-      const fresh = await this.newlyShared(req, from, to);
+      const fresh = await this.newlyShared(req);
       const missing = [...fresh].filter((u) => !found.has(u));
       const rows = new Map((await selectPresences(ctx.db, missing)).map((p) => [p.userId, p]));
       for (const u of missing) found.set(u, rows.get(u));
@@ -56,13 +56,15 @@ export class PresenceStream implements SyncStream {
     return to;
   }
 
-  /** Users who came to share a room with the syncing user in (from, to]. */
-  private async newlyShared(req: SyncRequest, from: number, to: number): Promise<Set<string>> {
+  /** Users who came to share a room with the syncing user in this sync's PDU window. */
+  private async newlyShared(req: SyncRequest): Promise<Set<string>> {
     const out = new Set<string>();
+    const from = req.since?.pdu ?? 0;
+    const to = req.to.pdu;
     for (const roomId of req.newlyJoinedRooms) {
       for (const u of await selectMembers(req.ctx.db, roomId, [Membership.Join])) out.add(u);
     }
-    for (const c of await selectAllChanges(req.ctx.db, from, to)) {
+    for (const c of from < to ? await selectAllChanges(req.ctx.db, from, to) : []) {
       if (c.membership === Membership.Join && req.joinedRooms.has(c.roomId)) out.add(c.userId);
     }
     out.delete(req.userId);

@@ -29,11 +29,14 @@ export interface SyncParams {
   signal?: AbortSignal;
 }
 
-/** Streams a sync runs even when their own position has not moved (they follow new rooms). */
+/** Streams run even when their position has not moved: they find the joined rooms and attach counts. */
+const ALWAYS = new Set<StreamKey>(['pdu', 'notification']);
+/** Streams that follow rooms new to the client (their typing, receipts, account data, members' presence). */
 const FOLLOW_NEW_ROOMS = new Set<StreamKey>(['typing', 'receipt', 'accountData', 'presence']);
 
 export class SyncHandler {
   private readonly streams: SyncStream[];
+  private readonly toDevice = new ToDeviceStream();
 
   constructor(private readonly ctx: SyncapiContext) {
     // The PDU stream first: it finds the joined and newly joined rooms the others follow;
@@ -45,7 +48,7 @@ export class SyncHandler {
       new ReceiptsStream(),
       new AccountDataStream(),
       new PresenceStream(),
-      new ToDeviceStream(),
+      this.toDevice,
       new DeviceListStream(ctx.deviceLists) as SyncStream,
       new NotificationsStream(),
     ];
@@ -61,6 +64,8 @@ export class SyncHandler {
 
   async sync(p: SyncParams): Promise<SyncResponse> {
     const deadline = Date.now() + p.timeoutMs;
+    // The `since` proves receipt of the to-device messages before it, even if nothing is new.
+    if (p.since) await this.toDevice.acknowledge(this.ctx, p.userId, p.deviceId, p.since.toDevice);
     for (;;) {
       const version = this.ctx.notifier.version(p.userId);
       const to = await this.currentToken();
@@ -107,8 +112,10 @@ export class SyncHandler {
       const key = stream.key;
       const from = p.since ? (key === 'typing' ? p.since.typing : Math.min(p.since[key], to[key])) : 0;
       const moved = !p.since || p.fullState || from !== to[key];
-      const follows = FOLLOW_NEW_ROOMS.has(stream.key) && req.newlyJoinedRooms.size > 0;
-      if (key !== 'pdu' && key !== 'notification' && !moved && !follows) continue;
+      const follows = FOLLOW_NEW_ROOMS.has(key) && req.newlyJoinedRooms.size > 0;
+      // New members of the user's rooms bring their presence.
+      const newMembers = key === 'presence' && p.since !== null && p.since.pdu < to.pdu;
+      if (!ALWAYS.has(key) && !moved && !follows && !newMembers) continue;
       reached[key] = await stream.sync(req, from, to[key]);
     }
     req.response.next_batch = formatSyncToken(p.since ? nextToken(p.since, reached) : reached);
