@@ -56,7 +56,8 @@ export async function download(svc: MediaService, req: AnyReq, audience: Audienc
   const serverName = audience === 'federation' ? svc.ctx.serverName : req.params.serverName!;
   const media = await svc.lookup.resolve(serverName, req.params.mediaId!, resolveOptions(req, audience));
   const servable = downloadOf(media, req.params.fileName);
-  return audience === 'federation' ? multipartResponse(svc.ctx.files, servable) : fileResponse(svc.ctx.files, servable);
+  if (audience === 'federation') return multipartResponse(svc.ctx.files, servable);
+  return fileResponse(svc.ctx.files, servable, req.c.req.header('range'));
 }
 
 export async function thumbnail(svc: MediaService, req: AnyReq, audience: Audience): Promise<Response> {

@@ -97,6 +97,11 @@ describe('streaming through a real server', () => {
       }
     })();
     const { peak: downPeak } = await peakDuring(download);
+    // A range from the middle of the file (players seek): 206 and exactly those bytes.
+    const at = 100_000_003;
+    const part = await fetch(`${url}/_matrix/media/v3/download/${content_uri.slice(6)}`, { headers: { Range: `bytes=${at}-${at + 15}` } });
+    expect(part.status).toBe(206);
+    expect([...new Uint8Array(await part.arrayBuffer())]).toEqual(Array.from({ length: 16 }, (_, i) => (((at + i) % MB) * 31) & 255));
     expect(size).toBe(200 * MB);
     expect(got.digest('hex')).toBe(sent.digest('hex'));
     console.log(`[media stream] server RSS idle ${idle.toFixed(1)} MiB, peak upload ${upPeak.toFixed(1)}, peak download ${downPeak.toFixed(1)}`);
