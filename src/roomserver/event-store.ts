@@ -78,6 +78,11 @@ export class EventStore {
     return out;
   }
 
+  /** The event if cached (no database read). */
+  cached(nid: number): LoadedEvent | undefined {
+    return this.byNid.get(nid);
+  }
+
   async one(nid: number): Promise<LoadedEvent | undefined> {
     return (await this.byNids([nid])).get(nid);
   }

@@ -49,8 +49,47 @@ export async function stateEvents(
   snapshot: Snapshot,
   pairs: readonly (readonly [string, string])[],
 ): Promise<Map<string, EventView>> {
+  if (pairs.length === 0 || snapshot.count === 0) return new Map();
+  return cachedStateEvents(ctx, batch, snapshot, pairs) ?? readStateEvents(ctx, batch, snapshot, pairs);
+}
+
+/**
+ * The same from the caches alone, without a single await: this runs for every event sent, and
+ * a busy room's auth events, blocks and NIDs are always cached. undefined when anything is not.
+ */
+function cachedStateEvents(
+  ctx: RoomserverContext,
+  batch: WriteBatch,
+  snapshot: Snapshot,
+  pairs: readonly (readonly [string, string])[],
+): Map<string, EventView> | undefined {
+  const keys: [number, number][] = new Array(pairs.length);
+  for (let i = 0; i < pairs.length; i++) {
+    const t = ctx.types.cached(pairs[i]![0]);
+    const s = ctx.stateKeys.cached(pairs[i]![1]);
+    if (t === undefined || s === undefined) return undefined;
+    keys[i] = [t, s];
+  }
+  const nids = ctx.state.lookupCached(snapshot, keys, batch.state);
+  if (!nids) return undefined;
   const out = new Map<string, EventView>();
-  if (pairs.length === 0 || snapshot.count === 0) return out;
+  for (let i = 0; i < nids.length; i++) {
+    const nid = nids[i]!;
+    if (nid === 0) continue;
+    const view = batch.event(nid)?.view ?? ctx.events.cached(nid)?.view;
+    if (!view) return undefined;
+    out.set(stateKeyOf(pairs[i]![0], pairs[i]![1]), view);
+  }
+  return out;
+}
+
+async function readStateEvents(
+  ctx: RoomserverContext,
+  batch: WriteBatch,
+  snapshot: Snapshot,
+  pairs: readonly (readonly [string, string])[],
+): Promise<Map<string, EventView>> {
+  const out = new Map<string, EventView>();
   const types = await ctx.types.find(pairs.map((p) => p[0]));
   const keys = await ctx.stateKeys.find(pairs.map((p) => p[1]));
   const known: (readonly [string, string])[] = [];

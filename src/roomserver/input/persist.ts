@@ -15,7 +15,7 @@ import { upsertMembership } from '../storage/memberships.ts';
 import { insertOutput } from '../storage/output-queue.ts';
 import { insertPreviousEvents } from '../storage/previous-events.ts';
 import { insertRedaction } from '../storage/redactions.ts';
-import { upsertRoom } from '../storage/rooms.ts';
+import { insertRoom, updateRoom } from '../storage/rooms.ts';
 import type { PreparedEvent, WriteBatch } from './batch.ts';
 
 /** Stores the batch (in a group transaction with whatever other rooms commit at the same time). */
@@ -43,7 +43,8 @@ export function writeBatch(ctx: RoomserverContext, tx: Queryable, batch: WriteBa
   for (const p of batch.prunes) w.push(updateEventJson(tx, p.target.nid, p.json));
   for (const r of batch.rooms.values()) {
     const lastSentNid = Math.max(r.lastSentNid, ctx.output.lastSent.get(r.nid) ?? 0);
-    w.push(upsertRoom(tx, roomRow({ ...r, lastSentNid })));
+    const row = roomRow({ ...r, lastSentNid });
+    w.push(batch.newRooms.has(r.nid) ? insertRoom(tx, row) : updateRoom(tx, row));
   }
   for (const o of batch.outputs) w.push(insertOutput(tx, o.id, o.roomNid, JSON.stringify(withoutBody(o.message))));
   return w;

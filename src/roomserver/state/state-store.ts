@@ -96,6 +96,24 @@ export class StateStore {
     });
   }
 
+  /** lookup() from the caches alone: undefined when a block it needs is not cached. */
+  lookupCached(snap: Snapshot, keys: readonly (readonly [number, number])[], batch?: StateBatch): number[] | undefined {
+    const b = snap.blocks.length;
+    const out: number[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const [t, s] = keys[i]!;
+      const nid = b === 0 ? 0 : snap.blocks[bucketOf(t, s, b)]!;
+      if (nid === 0) {
+        out[i] = 0;
+        continue;
+      }
+      const block = batch?.blocks.get(nid)?.block ?? this.blockCache.get(nid);
+      if (!block) return undefined;
+      out[i] = findInBlock(block, t, s);
+    }
+    return out;
+  }
+
   /** Every entry of the snapshot, optionally only those of some type NIDs. */
   async entries(snap: Snapshot, batch?: StateBatch, typeNids?: ReadonlySet<number>): Promise<StateEntry[]> {
     const blocks = await this.blocks(snap.blocks, batch);

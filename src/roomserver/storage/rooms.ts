@@ -41,13 +41,22 @@ export function selectRoomIds(q: Queryable, roomNids: readonly number[], placeho
   );
 }
 
-/** Inserts or rewrites the room's row: the room server is its only writer. */
-export function upsertRoom(q: Queryable, r: RoomRow) {
+export function insertRoom(q: Queryable, r: RoomRow) {
+  return q.run(`INSERT INTO roomserver_rooms (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    r.room_nid,
+    r.room_id,
+    r.room_version,
+    r.state_snapshot_nid,
+    r.latest_event_nids,
+    r.last_event_sent_nid,
+  ]);
+}
+
+/** Rewrites what changes with every event: the room server is the row's only writer. */
+export function updateRoom(q: Queryable, r: RoomRow) {
   return q.run(
-    `INSERT INTO roomserver_rooms (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (room_nid) DO UPDATE SET state_snapshot_nid = excluded.state_snapshot_nid,
-       latest_event_nids = excluded.latest_event_nids, last_event_sent_nid = excluded.last_event_sent_nid`,
-    [r.room_nid, r.room_id, r.room_version, r.state_snapshot_nid, r.latest_event_nids, r.last_event_sent_nid],
+    'UPDATE roomserver_rooms SET state_snapshot_nid = $2, latest_event_nids = $3, last_event_sent_nid = $4 WHERE room_nid = $1',
+    [r.room_nid, r.state_snapshot_nid, r.latest_event_nids, r.last_event_sent_nid],
   );
 }
 
