@@ -21,7 +21,6 @@ const V3 = '/_matrix/client/v3';
 export class E2eeClient {
   /** To-device messages this client sent, when the server does not carry them (see `sendToDevice`). */
   readonly outbox: ToDeviceEvent[][] = [];
-  private txn = 0;
 
   private constructor(
     readonly machine: sdk.OlmMachine,
