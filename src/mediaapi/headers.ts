@@ -58,6 +58,15 @@ export function uploadContentType(header: string | undefined): string {
   return header.trim();
 }
 
+/**
+ * A Content-Type another server gave us, kept if it is a media type; otherwise the spec's
+ * "obviously wrong" case: application/octet-stream.
+ */
+export function remoteContentType(value: string | null | undefined): string {
+  const v = value?.trim() ?? '';
+  return v.length <= 255 && MEDIA_TYPE.test(v) ? v : 'application/octet-stream';
+}
+
 /** An upload's `filename`: kept as given, but it must fit in a header and hold no control characters. */
 export function uploadFileName(name: string | undefined): string | undefined {
   if (name === undefined || name === '') return undefined;

@@ -6,7 +6,7 @@ import { MatrixError, notFound } from '../http/errors.ts';
 import type { FetchRemoteMedia } from './api.ts';
 import type { MediaContext } from './context.ts';
 import { SizeLimitExceeded } from './files.ts';
-import { dispositionFileName } from './headers.ts';
+import { dispositionFileName, remoteContentType } from './headers.ts';
 import type { IpBlocklist } from './ip-ranges.ts';
 import type { StoredMedia } from './lookup.ts';
 import { MultipartError, parseMultipartMedia } from './multipart.ts';
@@ -73,7 +73,7 @@ export class RemoteMedia {
     const row: MediaRow = {
       origin: serverName,
       mediaId,
-      contentType: incoming.contentType || 'application/octet-stream',
+      contentType: remoteContentType(incoming.contentType),
       size: stored.size,
       uploadName: dispositionFileName(incoming.disposition) ?? null,
       hash: stored.hash,

@@ -3,7 +3,7 @@
 // considerations"), and the multipart/mixed answers of the federation "Content Repository".
 import { describe, expect, test } from 'bun:test';
 import { MatrixError } from '../../../src/http/errors.ts';
-import { contentDisposition, dispositionFileName, uploadContentType, uploadFileName } from '../../../src/mediaapi/headers.ts';
+import { contentDisposition, dispositionFileName, remoteContentType, uploadContentType, uploadFileName } from '../../../src/mediaapi/headers.ts';
 import { IpBlocklist, parseIp } from '../../../src/mediaapi/ip-ranges.ts';
 import { multipartMediaResponse, parseMultipartMedia } from '../../../src/mediaapi/multipart.ts';
 import { checkMxcParts, isValidMediaId, isValidServerName, newMediaId } from '../../../src/mediaapi/mxc.ts';
@@ -45,6 +45,12 @@ describe('upload parameters', () => {
     for (const bad of ['png', 'image/', 'image/png; charset', 'a b/c', 'text/plain\r\nX-Evil: 1']) {
       expect(errcode(() => uploadContentType(bad))).toBe('M_INVALID_PARAM');
     }
+  });
+
+  test("a remote server's Content-Type is kept only if it is a media type", () => {
+    expect(remoteContentType('image/png')).toBe('image/png');
+    expect(remoteContentType(' text/plain; charset=utf-8 ')).toBe('text/plain; charset=utf-8');
+    for (const bad of [null, '', 'png', 'image/png\u0000', 'x'.repeat(300) + '/y']) expect(remoteContentType(bad)).toBe('application/octet-stream');
   });
 
   test('filename: no control characters, at most 255 bytes', () => {
