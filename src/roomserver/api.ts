@@ -79,11 +79,43 @@ export interface PublicRoomsResponse {
   total_room_count_estimate: number;
 }
 
+/**
+ * An event built by another server (federation: /send, joins, backfill), already checked for
+ * format, content hash and signatures by the caller (Server-Server API, "Checks performed on
+ * receipt of a PDU", steps 1–3); the room server does the auth checks (steps 4–6).
+ */
+export interface InputRoomEvent {
+  /** 'new': live, may move the forward extremities, published; 'old': backfilled history, stored
+   *  with its state but extremities untouched and not published; 'outlier': no state, no place in
+   *  the DAG yet (auth chains, the state of a room being joined). */
+  kind: 'new' | 'old' | 'outlier';
+  pdu: PduJson;
+  /** 'new' events: the server to send the event on as; absent when it must not be sent on. */
+  sendAsServer?: string;
+  /** Needed when the room is not known yet (the events of a room being joined). */
+  roomVersion?: string;
+  /** The state before the event as event IDs (all stored), when its prev events are not known. */
+  stateBefore?: string[];
+}
+
+export interface InputRoomEventResult {
+  eventId: string;
+  /** Absent when nothing was stored ('missing'). */
+  nid?: number;
+  /** 'missing': auth or prev events are not stored yet; fetch `missing` and send the event again. */
+  status: 'accepted' | 'rejected' | 'soft_failed' | 'duplicate' | 'missing';
+  /** Why the auth rules rejected it, or why it soft-failed. */
+  reason?: string;
+  missing?: string[];
+}
+
 export interface RoomserverApi {
   /** Builds, signs, authorises and stores an event in a room we are in; resolves once stored. */
   sendEvent(req: SendEventRequest): Promise<{ eventId: string; nid: number }>;
   /** Creates a room: the create event, then initialEvents, atomically and in order. */
   createRoom(req: CreateRoomRequest): Promise<{ roomId: string }>;
+  /** Events from other servers, processed in order (each in its room's queue). */
+  inputRoomEvents(events: InputRoomEvent[]): Promise<InputRoomEventResult[]>;
 
   /** null when the room is unknown to this server. */
   roomVersion(roomId: string): Promise<string | null>;
@@ -120,6 +152,7 @@ export interface RoomserverApi {
 export const ROOMSERVER_METHODS = [
   'sendEvent',
   'createRoom',
+  'inputRoomEvents',
   'roomVersion',
   'currentState',
   'stateEvent',

@@ -13,7 +13,7 @@ import { Counter, type RoomserverContext, type ServerKeyLookup } from './context
 import { createRoom } from './create-room.ts';
 import { EventStore, toStoredEvent } from './event-store.ts';
 import { GroupCommitter } from './input/committer.ts';
-import { inputRoomEvents, type InputResult, type InputRoomEvent } from './input/input-events.ts';
+import { inputRoomEvents } from './input/input-events.ts';
 import { OutputPublisher } from './input/publish-output.ts';
 import { sendEvent } from './input/send-event.ts';
 import { NidMap } from './nid-map.ts';
@@ -56,8 +56,6 @@ export interface RoomserverParts {
 
 /** The room server's API plus what only the process that hosts it may call. */
 export interface Roomserver extends RoomserverApi {
-  /** Federation's entry: events built elsewhere, kind 'new' | 'old' | 'outlier'. */
-  inputRoomEvents(events: readonly InputRoomEvent[]): Promise<InputResult[]>;
   /** Resolves once every queued event has been processed and published. */
   idle(): Promise<void>;
   close(): Promise<void>;

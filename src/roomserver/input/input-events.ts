@@ -7,6 +7,7 @@
 //   'outlier' an event known without its place in the DAG (auth chains, state of a join): no
 //             state, no extremities; it may later arrive again as 'new' or 'old'.
 import { MatrixError } from '../../http/errors.ts';
+import type { InputRoomEvent, InputRoomEventResult } from '../api.ts';
 import { AuthEventType } from '../../protocol/auth/names.ts';
 import type { EventView, PduJson } from '../../protocol/event.ts';
 import { parseEvent } from '../../protocol/events/parse.ts';
@@ -15,50 +16,38 @@ import type { RoomserverContext } from '../context.ts';
 import { versionOrThrow, type RoomInfo } from '../room-info.ts';
 import { EMPTY_SNAPSHOT } from '../state/snapshot.ts';
 import { isReferenced } from '../storage/previous-events.ts';
-import { WriteBatch, type InputKind, type PreparedEvent } from './batch.ts';
+import { WriteBatch, type PreparedEvent } from './batch.ts';
 import { canonicalText, eventError } from './build-event.ts';
-import { checkAgainstAuthEvents } from './check-auth.ts';
+import { checkAgainstAuthEvents, MissingEventsError } from './check-auth.ts';
 import { persist } from './persist.ts';
 import { applyPendingRedactions, isRedaction, recordRedaction } from './redaction.ts';
 import { placeEvent } from './place-event.ts';
 import { updateExtremities } from './update-extremities.ts';
 import { moveRoom, queueNewRoomEvent, queueRedactedEvent } from './update-room.ts';
 
-export interface InputRoomEvent {
-  readonly kind: InputKind;
-  readonly pdu: PduJson;
-  /** 'new' events: the server to send the event on as; absent when it must not be sent on. */
-  readonly sendAsServer?: string;
-  /** Needed when the room is not known yet (the events of a room being joined). */
-  readonly roomVersion?: string;
-  /** The state before the event as event IDs (all stored), when its prev events are not known. */
-  readonly stateBefore?: readonly string[];
-}
+export type { InputRoomEvent, InputRoomEventResult } from '../api.ts';
+export type InputStatus = InputRoomEventResult['status'];
 
-export type InputStatus = 'accepted' | 'rejected' | 'soft_failed' | 'duplicate';
-
-export interface InputResult {
-  readonly eventId: string;
-  readonly nid: number;
-  readonly status: InputStatus;
-  /** Why the auth rules rejected it, or why it was soft-failed. */
-  readonly reason?: string;
-}
-
-/** Processes the events in order, each in its room's queue and its own transaction. Throws
- *  MissingEventsError when auth or prev events are not stored (the caller fetches them first). */
-export async function inputRoomEvents(ctx: RoomserverContext, events: readonly InputRoomEvent[]): Promise<InputResult[]> {
-  const results: InputResult[] = [];
+/** Processes the events in order, each in its room's queue and its own transaction. An event
+ *  whose auth or prev events are not stored yet is not stored: its status is 'missing'. */
+export async function inputRoomEvents(ctx: RoomserverContext, events: readonly InputRoomEvent[]): Promise<InputRoomEventResult[]> {
+  const results: InputRoomEventResult[] = [];
   for (const input of events) {
     const roomId = typeof input.pdu.room_id === 'string' ? input.pdu.room_id : `create:${JSON.stringify(input.pdu.origin_server_ts)}`;
-    const { result, published } = await ctx.queues.run(roomId, () => inputOne(ctx, input));
+    const { result, published } = await ctx.queues.run(roomId, () =>
+      inputOne(ctx, input).catch((err) => {
+        if (!(err instanceof MissingEventsError)) throw err;
+        const result: InputRoomEventResult = { eventId: err.eventId, status: 'missing', missing: [...err.missing] };
+        return { result, published: Promise.resolve() };
+      }),
+    );
     await published;
     results.push(result);
   }
   return results;
 }
 
-async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<{ result: InputResult; published: Promise<void> }> {
+async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<{ result: InputRoomEventResult; published: Promise<void> }> {
   const { known, rv, view } = await parseInput(ctx, input);
   const existing = (await ctx.events.byIds([view.eventId])).get(view.eventId);
   if (existing && (!existing.outlier || input.kind === 'outlier')) {
@@ -110,7 +99,7 @@ async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<
   await persist(ctx, batch);
   const status: InputStatus = rejected ? 'rejected' : placed.softFailed ? 'soft_failed' : 'accepted';
   if (rejected) ctx.log.info('event rejected', { eventId: view.eventId, reason: placed.reason });
-  const result: InputResult = { eventId: view.eventId, nid, status, ...(placed.reason !== undefined ? { reason: placed.reason } : {}) };
+  const result: InputRoomEventResult = { eventId: view.eventId, nid, status, ...(placed.reason !== undefined ? { reason: placed.reason } : {}) };
   return { result, published: ctx.output.publish(batch.outputs) };
 }
 

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { computeEventId } from '../../../src/protocol/events/hashes.ts';
 import { roomVersion } from '../../../src/protocol/room-versions.ts';
-import { MissingEventsError } from '../../../src/roomserver/input/check-auth.ts';
 import { forEachDatabase } from '../../helpers/databases.ts';
 import { member, message, openHarness, roomRequest, user, type Harness } from './harness.ts';
 import { RemoteServer } from './remote.ts';
@@ -157,11 +156,17 @@ forEachDatabase('roomserver federation input', (ctx) => {
     expect(stored!.redactedBecause).toBe(r!.eventId);
   });
 
-  test('an event whose auth events are not stored cannot be checked yet', async () => {
+  test('an event whose auth or prev events are not stored is not stored: they are "missing"', async () => {
     const { roomId, latest } = await sharedRoom('10');
+    const unknown = '$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
     const pdu = await remote.event(h.rs, roomId, { sender: rob, ...message('x'), prevEvents: await latest() });
-    pdu.auth_events = [...pdu.auth_events, '$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'];
-    const err = await h.rs.inputRoomEvents([{ kind: 'new', pdu }]).catch((e) => e);
-    expect(err).toBeInstanceOf(MissingEventsError);
+    pdu.auth_events = [...pdu.auth_events, unknown];
+    const [r] = await h.rs.inputRoomEvents([{ kind: 'new', pdu }]);
+    expect(r).toMatchObject({ status: 'missing', missing: [unknown] });
+    expect(await h.rs.eventsById([r!.eventId])).toEqual([]);
+    const orphan = await remote.event(h.rs, roomId, { sender: rob, ...message('y'), prevEvents: await latest() });
+    orphan.prev_events = [unknown];
+    const [o] = await h.rs.inputRoomEvents([{ kind: 'new', pdu: orphan }]);
+    expect(o).toMatchObject({ status: 'missing', missing: [unknown] });
   });
 });
