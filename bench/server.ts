@@ -2,7 +2,7 @@
 // RSS after 10k requests, and registrations + logins per second over HTTP on SQLite.
 //   ./build.sh && bun bench/server.ts [runs=3]
 // Prints one table with the median of the runs.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -10,7 +10,7 @@ const ROOT = resolve(import.meta.dir, '..');
 const BIN = join(ROOT, 'bin/dendrite');
 const RUNS = Number(process.argv[2] ?? 3);
 
-const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function freePort(): number {
@@ -99,7 +99,7 @@ async function oneRun() {
   return { startupMs, idleMb: idle / 1024, loadMb: afterLoad / 1024, regPerSec };
 }
 
-const runs = [];
+const runs: Awaited<ReturnType<typeof oneRun>>[] = [];
 for (let i = 0; i < RUNS; i++) runs.push(await oneRun());
 const m = (k: keyof (typeof runs)[0]) => median(runs.map((r) => r[k]));
 console.log(`bench/server.ts: ${BIN}, ${RUNS} runs (median)`);

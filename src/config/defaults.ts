@@ -140,7 +140,7 @@ export function configDefaults(): Obj {
       deny_networks: [...PRIVATE_NETWORKS],
       allow_networks: [],
     },
-    key_server: { ...apis('keyserver'), database: databaseDefaults() },
+    key_server: { ...apis('keyserver'), database: databaseDefaults(), verify_device_key_signatures: true },
     media_api: {
       ...apis('mediaapi'),
       database: databaseDefaults(),

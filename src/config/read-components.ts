@@ -158,7 +158,11 @@ export function readUserApi(s: Section): Config['user_api'] {
 }
 
 export function readKeyServer(s: Section): Config['key_server'] {
-  return { ...readApis(s), database: readDatabase(s.section('database')) };
+  return {
+    ...readApis(s),
+    database: readDatabase(s.section('database')),
+    verify_device_key_signatures: s.bool('verify_device_key_signatures'),
+  };
 }
 
 export function readMscs(s: Section): Config['mscs'] {

@@ -118,7 +118,15 @@ export interface Config {
     deny_networks: string[];
     allow_networks: string[];
   };
-  key_server: ComponentApi & { database: DatabaseOptions };
+  key_server: ComponentApi & {
+    database: DatabaseOptions;
+    /**
+     * Check the self-signature of uploaded device keys and one-time keys (the spec's rule). Off
+     * accepts any well-formed key owned by the uploader, as Synapse and Dendrite do; the SyTest
+     * runner's config turns it off because SyTest uploads placeholder keys.
+     */
+    verify_device_key_signatures: boolean;
+  };
   media_api: ComponentApi & {
     database: DatabaseOptions;
     base_path: string;

@@ -49,7 +49,12 @@ export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> =
   keyserver: {
     needs: ['userapi', 'roomserver'],
     public: true,
-    build: (base, apis) => createKeyserver(base, { userapi: need(apis, 'userapi'), roomserver: need(apis, 'roomserver') }),
+    build: (base, apis) =>
+      createKeyserver(base, {
+        userapi: need(apis, 'userapi'),
+        roomserver: need(apis, 'roomserver'),
+        deviceKeyChecks: base.config.key_server.verify_device_key_signatures ? 'verify' : 'structure',
+      }),
   },
   clientapi: {
     needs: ['userapi', 'roomserver', 'keyserver'],

@@ -19,7 +19,7 @@ const PREFIX = `Poly${process.pid}x${Date.now().toString(36)}`;
 
 async function natsUp(): Promise<boolean> {
   try {
-    const s = await Bun.connect({ ...NATS, socket: { data() {} } });
+    const s = await Bun.connect({ hostname: NATS.host, port: NATS.port, socket: { data() {} } });
     s.end();
     return true;
   } catch {
