@@ -33,6 +33,8 @@ export interface PoolOptions {
   log: Logger;
   /** End a worker after this long without work (ms). */
   idleMs?: number;
+  /** A job still running after this long ends its worker and fails (ms). */
+  jobTimeoutMs?: number;
   /** false: always generate on the calling thread (tests of that path). */
   useWorkers?: boolean;
 }
@@ -56,6 +58,7 @@ function workerEntry(): string | URL {
 export function createThumbnailPool(opts: PoolOptions): ThumbnailPool {
   const size = Math.max(1, opts.size);
   const idleMs = opts.idleMs ?? 30_000;
+  const jobTimeoutMs = opts.jobTimeoutMs ?? 60_000;
   let workersOk = opts.useWorkers ?? true;
   let running = 0;
   let nextId = 1;
@@ -104,7 +107,14 @@ export function createThumbnailPool(opts: PoolOptions): ThumbnailPool {
         retire(slot);
         reject(new Error(`thumbnail worker crashed: ${ev.message}`));
       };
+      // A hostile image must not keep a generator busy forever.
+      const timer = setTimeout(() => {
+        cleanup();
+        retire(slot);
+        reject(new Error(`thumbnail generation took longer than ${jobTimeoutMs} ms`));
+      }, jobTimeoutMs);
       const cleanup = () => {
+        clearTimeout(timer);
         slot.worker.removeEventListener('message', onMessage);
         slot.worker.removeEventListener('error', onError);
       };
@@ -123,7 +133,14 @@ export function createThumbnailPool(opts: PoolOptions): ThumbnailPool {
       retire(slot);
       throw e;
     }
-    const results = await runIn(slot, job);
+    let results: (GeneratedThumbnail | null)[];
+    try {
+      results = await runIn(slot, job);
+    } catch (e) {
+      // After a failed decode the C library's state is not to be trusted: start afresh next time.
+      retire(slot);
+      throw e;
+    }
     if (closed || !all.has(slot)) retire(slot);
     else {
       idle.push(slot);

@@ -122,12 +122,31 @@ describe('thumbnail pool (media_api.max_thumbnail_generators)', () => {
         // (Not `expect(p).rejects`: in bun test it stops delivering worker messages while it waits.)
         const err = await pool.generate({ format: 'png', path, specs: [{ width: 5, height: 5, method: 'crop' }] }).catch((e) => e);
         expect(err).toBeInstanceOf(Error);
+        // The failed worker is gone; the pool goes on with fresh ones.
+        const after = await pool.generate({ format: 'jpeg', path, specs: [{ width: 9, height: 9, method: 'crop' }] });
+        expect(after[0]!.width).toBe(9);
       } finally {
         await pool.close();
         rmSync(dir, { recursive: true, force: true });
       }
     });
   }
+
+  test('a job that runs too long ends its worker and fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thumb-pool-'));
+    const path = join(dir, 'img');
+    writeFileSync(path, await jpeg(1500, 1500));
+    const pool = createThumbnailPool({ size: 1, log: stderrLogger('error'), jobTimeoutMs: 1 });
+    try {
+      await pool.generate({ format: 'jpeg', path, specs: [{ width: 8, height: 8, method: 'crop' }] }).catch(() => {}); // start a worker
+      const err = await pool.generate({ format: 'jpeg', path, specs: [{ width: 8, height: 8, method: 'crop' }] }).catch((e) => e);
+      expect(String(err)).toContain('took longer than 1 ms');
+      expect(pool.stats().workers).toBe(0);
+    } finally {
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test('never more than `size` jobs at once; the rest queue', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'thumb-pool-'));
