@@ -54,6 +54,30 @@ export interface OutputNotificationData {
   highlightCount: number;
 }
 
+/**
+ * The streams of a sync token, in the order of its positions:
+ * `s<pdu>_<typing>_<receipt>_<invite>_<to_device>_<account_data>_<device_list>_<notification>_<presence>`.
+ */
+export const SYNC_TOKEN_STREAMS = [
+  'pdu',
+  'typing',
+  'receipt',
+  'invite',
+  'toDevice',
+  'accountData',
+  'deviceList',
+  'notification',
+  'presence',
+] as const;
+
+/** The device-list position of a sync token (GET /keys/changes takes `from`/`to` as sync tokens). */
+export function deviceListPositionOf(syncToken: string): number | undefined {
+  const parts = /^s\d+(?:_\d+)*$/.test(syncToken) ? syncToken.slice(1).split('_') : [];
+  const i = SYNC_TOKEN_STREAMS.indexOf('deviceList');
+  if (parts.length === 0) return undefined;
+  return parts.length > i ? Number(parts[i]) : 0;
+}
+
 export interface SyncApi {
   /** The current position of every sync stream, as a `since` token (tests, benchmarks). */
   currentToken(): Promise<string>;

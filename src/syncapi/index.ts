@@ -10,6 +10,7 @@ import { runMigrations } from '../storage/migrations.ts';
 import type { Database } from '../storage/types.ts';
 import type { SyncApi } from './api.ts';
 import { startClientDataConsumer } from './consumers/client-data.ts';
+import { startKeyChangesConsumer } from './consumers/key-changes.ts';
 import { startNotificationDataConsumer } from './consumers/notification-data.ts';
 import { startPresenceConsumer } from './consumers/presence.ts';
 import { startReceiptsConsumer } from './consumers/receipts.ts';
@@ -22,7 +23,8 @@ import { selectLocalMemberships } from './storage/current-room-state.ts';
 import { SYNCAPI_MIGRATIONS } from './storage/migrations/index.ts';
 import { selectPositions } from './storage/stream-positions.ts';
 import { deleteTxnsBefore } from './storage/to-device-txns.ts';
-import { type DeviceListSource, NO_DEVICE_LISTS } from './streams/device-lists.ts';
+import type { KeyserverApi } from '../keyserver/api.ts';
+import { NO_DEVICE_LISTS, deviceListsFromKeyserver } from './streams/device-lists.ts';
 import { EventCache } from './sync/event-cache.ts';
 import { FilterLookup } from './sync/filter-lookup.ts';
 import { SyncHandler } from './sync/handler.ts';
@@ -37,8 +39,8 @@ import { TypingState } from './sync/typing-state.ts';
 export interface SyncapiDeps {
   roomserver: SyncRoomserver;
   userapi: SyncUserapi;
-  /** The key server's device lists, once it exists (streams/device-lists.ts). */
-  deviceLists?: DeviceListSource;
+  /** device_lists and key counts in /sync; without it they are left out. */
+  keyserver?: Pick<KeyserverApi, 'deviceListPosition' | 'keyChanges' | 'keyCounts'>;
 }
 
 export interface SyncapiParts extends SyncapiDeps {
@@ -83,7 +85,7 @@ export async function buildSyncapi(parts: SyncapiParts): Promise<SyncapiComponen
     ignored: new IgnoredUsers(parts.userapi),
     lazyMembers: new LazyMembers(),
     progress: new ConsumerProgress(),
-    deviceLists: parts.deviceLists ?? NO_DEVICE_LISTS,
+    deviceLists: parts.keyserver ? deviceListsFromKeyserver(parts.keyserver) : NO_DEVICE_LISTS,
     now: parts.now ?? Date.now,
   };
   await loadNotifier(ctx);
@@ -110,6 +112,7 @@ export async function buildSyncapi(parts: SyncapiParts): Promise<SyncapiComponen
       subs.push(await startSendToDeviceConsumer(ctx));
       subs.push(await startPresenceConsumer(ctx));
       subs.push(await startNotificationDataConsumer(ctx));
+      if (parts.keyserver) subs.push(await startKeyChangesConsumer(ctx));
       // Clients retry a to-device transaction within seconds; a day of memory is plenty.
       sweeper = setInterval(() => {
         ctx.db.transaction((tx) => deleteTxnsBefore(tx, ctx.now() - DAY_MS)).catch((error) => ctx.log.warn('to-device txn sweep failed', { error }));
@@ -127,6 +130,7 @@ export async function buildSyncapi(parts: SyncapiParts): Promise<SyncapiComponen
 /** The notifier starts from the committed positions and the local users' joined rooms. */
 async function loadNotifier(ctx: SyncapiContext): Promise<void> {
   for (const [stream, pos] of await selectPositions(ctx.db)) ctx.notifier.setPosition(stream as StreamKey, pos);
+  ctx.notifier.setPosition('deviceList', await ctx.deviceLists.latest());
   const suffix = `:${ctx.serverName}`;
   for (const m of await selectLocalMemberships(ctx.db, suffix, [Membership.Join])) {
     if (m.userId.endsWith(suffix)) ctx.notifier.addRoomMember(m.roomId, m.userId);

@@ -1,8 +1,11 @@
 // The device-list part of /sync (Client-Server API, "End-to-End Encryption", "Extensions to
 // /sync"): device_lists.changed/left, device_one_time_keys_count and
-// device_unused_fallback_key_types. The key server owns that data; it plugs in here by
-// implementing DeviceListSource. Until then NO_DEVICE_LISTS keeps the position at 0 and adds
-// nothing, and the token's device-list slot is reserved.
+// device_unused_fallback_key_types. The key server owns that data and plugs in through
+// DeviceListSource (deviceListsFromKeyserver); without one, NO_DEVICE_LISTS adds nothing and the
+// token's device-list slot stays 0. The position itself reaches the notifier from the
+// OutputKeyChangeEvent consumer, so a sync asks the key server only when the position moved.
+import type { KeyserverApi } from '../../keyserver/api.ts';
+
 export interface DeviceListSource {
   /** The latest position of the device-list stream. */
   latest(): Promise<number>;
@@ -16,6 +19,15 @@ export const NO_DEVICE_LISTS: DeviceListSource = {
   latest: async () => 0,
   changes: async () => ({ changed: [], left: [] }),
 };
+
+/** The key server's answers as a DeviceListSource. */
+export function deviceListsFromKeyserver(ks: Pick<KeyserverApi, 'deviceListPosition' | 'keyChanges' | 'keyCounts'>): DeviceListSource {
+  return {
+    latest: () => ks.deviceListPosition(),
+    changes: (userId, from, to) => ks.keyChanges(userId, from, to),
+    keyCounts: (userId, deviceId) => ks.keyCounts(userId, deviceId),
+  };
+}
 
 /** The device-list stream: whatever the DeviceListSource reports, for the syncing device. */
 export class DeviceListStream {

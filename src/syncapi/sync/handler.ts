@@ -29,8 +29,8 @@ export interface SyncParams {
   signal?: AbortSignal;
 }
 
-/** Streams run even when their position has not moved: they find the joined rooms and attach counts. */
-const ALWAYS = new Set<StreamKey>(['pdu', 'notification']);
+/** Streams run even when their position has not moved: they find the joined rooms, attach unread and key counts. */
+const ALWAYS = new Set<StreamKey>(['pdu', 'notification', 'deviceList']);
 /** Streams that follow rooms new to the client (their typing, receipts, account data, members' presence). */
 const FOLLOW_NEW_ROOMS = new Set<StreamKey>(['typing', 'receipt', 'accountData', 'presence']);
 
@@ -58,7 +58,6 @@ export class SyncHandler {
   async currentToken(): Promise<SyncToken> {
     const t = this.ctx.notifier.current();
     t.typing = this.ctx.typing.latest();
-    t.deviceList = await this.ctx.deviceLists.latest();
     return t;
   }
 

@@ -10,18 +10,9 @@
 // (depth, pos) lie behind it. /messages also accepts sync tokens (the spec lets clients pass
 // `next_batch`), which name the point after every event with a stream position <= pdu.
 import { MatrixError } from '../../http/errors.ts';
+import { SYNC_TOKEN_STREAMS } from '../api.ts';
 
-export const STREAM_KEYS = [
-  'pdu',
-  'typing',
-  'receipt',
-  'invite',
-  'toDevice',
-  'accountData',
-  'deviceList',
-  'notification',
-  'presence',
-] as const;
+export const STREAM_KEYS = SYNC_TOKEN_STREAMS;
 export type StreamKey = (typeof STREAM_KEYS)[number];
 export type SyncToken = Record<StreamKey, number>;
 

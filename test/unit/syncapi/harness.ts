@@ -7,8 +7,11 @@ import type { Hono } from 'hono';
 import { authenticateWithUserapi, createClientapi, type ClientapiComponent } from '../../../src/clientapi/index.ts';
 import { createApp } from '../../../src/http/app.ts';
 import type { Env } from '../../../src/http/env.ts';
+import type { KeyserverApi } from '../../../src/keyserver/api.ts';
+import { createKeyserver } from '../../../src/keyserver/index.ts';
 import { buildRoomserver, type Roomserver } from '../../../src/roomserver/index.ts';
-import type { Base } from '../../../src/setup/base.ts';
+import { deviceListPositionOf } from '../../../src/syncapi/api.ts';
+import type { Base, Component } from '../../../src/setup/base.ts';
 import { stderrLogger } from '../../../src/setup/logger.ts';
 import { selectByEventId } from '../../../src/syncapi/storage/output-room-events.ts';
 import { buildSyncapi, migrateSyncapi, type SyncapiComponent } from '../../../src/syncapi/index.ts';
@@ -33,6 +36,8 @@ const SIGNING_KEY = { keyId: 'ed25519:test', seed: new Uint8Array(32).fill(9) };
 
 export interface SyncHarnessOptions extends AppOptions {
   presence?: boolean;
+  /** Also run the real key server (device lists and key counts in /sync). */
+  keyserver?: boolean;
 }
 
 export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOptions = {}): Promise<SyncHarness> {
@@ -50,7 +55,12 @@ export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOpt
     // The real opener: the same connection string shares the test database's pool.
     openDatabase: () => openDatabase(databaseOptions(dbc.connectionString()), databaseOptions(''), tmpdir()),
   };
-  const clientapi: ClientapiComponent = createClientapi(base, { userapi: users.api, roomserver: rs });
+  let keyserver: Component<KeyserverApi> | undefined;
+  if (opts.keyserver) {
+    keyserver = await createKeyserver(base, { userapi: users.api, roomserver: rs, deviceKeyChecks: 'structure', positionOf: deviceListPositionOf });
+    await keyserver.start!();
+  }
+  const clientapi: ClientapiComponent = createClientapi(base, { userapi: users.api, roomserver: rs, keyserver: keyserver?.api });
   await migrateSyncapi(db);
   const presence = opts.presence ?? true;
   let sync!: SyncapiComponent;
@@ -64,12 +74,14 @@ export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOpt
       log,
       roomserver: rs,
       userapi: users.api,
+      keyserver: keyserver?.api,
       presence: { inbound: presence, outbound: presence },
     });
     await sync.start!();
     const matrix = createApp(log);
     const deps = { authenticate: authenticateWithUserapi(users.api), log, maxBodyBytes: 1 << 20 };
     clientapi.mountRoutes!(matrix, deps);
+    keyserver?.mountRoutes!(matrix, deps);
     sync.mountRoutes!(matrix, deps);
     app = matrix.app;
   }
@@ -91,6 +103,7 @@ export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOpt
     async close() {
       await sync.close();
       await clientapi.close();
+      await keyserver?.close();
       await rs.close();
       await users.close();
     },

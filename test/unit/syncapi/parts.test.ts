@@ -4,6 +4,7 @@
 // notifier that wakes long-polls, and the in-memory typing state ("Typing Notifications").
 import { describe, expect, test } from 'bun:test';
 import { MatrixError } from '../../../src/http/errors.ts';
+import { deviceListPositionOf } from '../../../src/syncapi/api.ts';
 import type { MembershipRow } from '../../../src/syncapi/storage/memberships.ts';
 import type { EventRow } from '../../../src/syncapi/storage/output-room-events.ts';
 import { eventMatches, parseFilter } from '../../../src/syncapi/sync/filter.ts';
@@ -162,5 +163,14 @@ describe('typing state', () => {
     expect(changes.map(([, p]) => p)).toEqual([1001, 1002, 1003, 1004]);
     expect(t.roomPosition('!r')).toBe(1004);
     t.close();
+  });
+});
+
+describe('deviceListPositionOf (for GET /keys/changes)', () => {
+  test('reads the device-list slot of a sync token; anything else is not a sync token', () => {
+    expect(deviceListPositionOf(formatSyncToken({ ...zeroToken(), deviceList: 17, pdu: 3 }))).toBe(17);
+    expect(deviceListPositionOf('s5_6')).toBe(0);
+    expect(deviceListPositionOf('17')).toBeUndefined();
+    expect(deviceListPositionOf('t1_2')).toBeUndefined();
   });
 });
