@@ -2,23 +2,13 @@
 // RSS after 10k requests, and registrations + logins per second over HTTP on SQLite.
 //   ./build.sh && bun bench/server.ts [runs=3]
 // Prints one table with the median of the runs.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { BIN, freePort, median, rssKb } from './lib/server.ts';
 
-const ROOT = resolve(import.meta.dir, '..');
-const BIN = join(ROOT, 'bin/dendrite');
 const RUNS = Number(process.argv[2] ?? 3);
 
-const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function freePort(): number {
-  const s = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
-  const p = s.port;
-  s.stop(true);
-  return p;
-}
 
 async function oneRun() {
   const dir = mkdtempSync(join(tmpdir(), 'dendrite-bench-'));
