@@ -49,6 +49,18 @@ forEachDatabase('roomserver state storage', (ctx) => {
     expect((await h.rs.joinedMembers(roomId)).length).toBe(MEMBERS + 1);
   });
 
+  test('one more membership writes one block of a few dozen entries and one snapshot, not a copy', async () => {
+    const before = await counts();
+    const u = user('one-more');
+    await h.rs.sendEvent({ roomId, sender: u, event: member(u, 'join') });
+    const after = await counts();
+    expect(after.snapshots - before.snapshots).toBe(1);
+    expect(after.blocks - before.blocks).toBe(1);
+    // The room has 1006 state entries; the new block holds one bucket of them.
+    expect(after.entries - before.entries).toBeLessThan(200);
+    await h.rs.sendEvent({ roomId, sender: u, event: member(u, 'leave') });
+  });
+
   test('messages make no snapshot and no block', async () => {
     const before = await counts();
     for (let i = 0; i < 50; i++) await h.rs.sendEvent({ roomId, sender: alice, event: message(`m${i}`) });
@@ -71,7 +83,7 @@ forEachDatabase('roomserver state storage', (ctx) => {
     await h.rs.sendEvent({ roomId, sender: u, event: member(u, 'leave') });
     expect((await h.rs.membership(roomId, u))?.membership).toBe('leave');
     expect((await h.rs.joinedMembers(roomId)).length).toBe(MEMBERS);
-    expect((await h.rs.currentState(roomId)).length).toBe(MEMBERS + 5);
+    expect((await h.rs.currentState(roomId)).length).toBe(MEMBERS + 6);
   });
 
   test('a room server started afresh (empty caches) reads the same state from the database', async () => {
