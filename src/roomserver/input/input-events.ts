@@ -99,7 +99,8 @@ async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<
   await persist(ctx, batch);
   const status: InputStatus = rejected ? 'rejected' : placed.softFailed ? 'soft_failed' : 'accepted';
   if (rejected) ctx.log.info('event rejected', { eventId: view.eventId, reason: placed.reason });
-  const result: InputRoomEventResult = { eventId: view.eventId, nid, status, ...(placed.reason !== undefined ? { reason: placed.reason } : {}) };
+  const reason = placed.reason ?? ('softFailReason' in placed ? placed.softFailReason : undefined);
+  const result: InputRoomEventResult = { eventId: view.eventId, nid, status, ...(reason !== undefined ? { reason } : {}) };
   return { result, published: ctx.output.publish(batch.outputs) };
 }
 

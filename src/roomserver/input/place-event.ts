@@ -20,6 +20,8 @@ export interface Placement {
   /** Why the auth rules reject the event; undefined when it is accepted. */
   readonly reason: string | undefined;
   readonly softFailed: boolean;
+  /** Why the current state refuses it, when it soft-failed. */
+  readonly softFailReason?: string;
 }
 
 export async function placeEvent(
@@ -43,15 +45,17 @@ export async function placeEvent(
       ? await ctx.state.derive(batch.state, room.nid, stateBefore, [{ t: nids.typeNid, s: nids.stateKeyNid, e: nids.nid }])
       : stateBefore;
   let softFailed = false;
+  let softFailReason: string | undefined;
   // Against the same state as step 5 the answer cannot differ: only check when the state moved on.
   if (input.kind === 'new' && reason === undefined && room.snapshot.nid !== stateBefore.nid) {
     const current = await checkAgainstState(ctx, batch, room, view, room.snapshot);
     if (!current.allowed) {
       softFailed = true;
+      softFailReason = current.reason;
       ctx.log.info('event soft-failed', { eventId: view.eventId, reason: current.reason });
     }
   }
-  return { stateBefore, stateAfter, reason, softFailed };
+  return { stateBefore, stateAfter, reason, softFailed, softFailReason };
 }
 
 async function stateBeforeOf(ctx: RoomserverContext, batch: WriteBatch, room: RoomInfo, view: EventView, input: InputRoomEvent): Promise<Snapshot> {

@@ -121,6 +121,7 @@ forEachDatabase('roomserver federation input', (ctx) => {
     const evading = await remote.event(h.rs, roomId, { sender: rob, ...message('still here'), prevEvents: [beforeBan!] });
     const [r] = await h.rs.inputRoomEvents([{ kind: 'new', pdu: evading }]);
     expect(r!.status).toBe('soft_failed');
+    expect(r!.reason).toBeDefined();
     expect((await latest()).includes(r!.eventId)).toBe(false);
     await Bun.sleep(20);
     expect(h.got.length).toBe(published);
