@@ -156,6 +156,7 @@ export function configDefaults(): Obj {
       freeze_unauthenticated_media: false,
       url_preview_enabled: false,
       url_preview_ip_range_blacklist: [...PRIVATE_NETWORKS],
+      user_quota_bytes: 0,
     },
     // Dendrite defaults to "10"; we take the spec's recommended version (src/protocol/room-versions.ts).
     room_server: { ...apis('roomserver'), database: databaseDefaults(), default_room_version: DEFAULT_ROOM_VERSION },

@@ -92,7 +92,7 @@ export function readConfigObject(raw: unknown, configDir: string, opts: LoadOpti
     client_api: readClientApi(root.section('client_api')),
     federation_api: readFederationApi(root.section('federation_api'), sytest?.allow_loopback === true),
     key_server: readKeyServer(root.section('key_server')),
-    media_api: readMediaApi(root.section('media_api')),
+    media_api: readMediaApi(root.section('media_api'), sytest?.allow_loopback === true),
     room_server: readRoomServer(root.section('room_server')),
     sync_api: readSyncApi(root.section('sync_api')),
     user_api: readUserApi(root.section('user_api')),

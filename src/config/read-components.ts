@@ -100,7 +100,14 @@ function readThumbnailSize(t: Section): ThumbnailSize {
   return { width: t.int('width', { min: 1 }), height: t.int('height', { min: 1 }), method: t.oneOf('method', ['crop', 'scale'] as const) };
 }
 
-export function readMediaApi(s: Section): Config['media_api'] {
+/**
+ * `loopbackAllowed` (SyTest's `sytest.allow_loopback`): every peer is on 127.0.0.1, so previews
+ * are on and no range is blocked unless the config says otherwise.
+ */
+export function readMediaApi(s: Section, loopbackAllowed = false): Config['media_api'] {
+  const previewGiven = s.has('url_preview_enabled');
+  const blockGiven = s.has('url_preview_ip_range_blacklist');
+  const quota = s.size('user_quota_bytes');
   return {
     ...readApis(s),
     database: readDatabase(s.section('database')),
@@ -110,8 +117,10 @@ export function readMediaApi(s: Section): Config['media_api'] {
     max_thumbnail_generators: s.int('max_thumbnail_generators', { min: 1 }),
     thumbnail_sizes: s.list('thumbnail_sizes', readThumbnailSize, ITEM_DEFAULTS.thumbnail_sizes),
     freeze_unauthenticated_media: s.bool('freeze_unauthenticated_media'),
-    url_preview_enabled: s.bool('url_preview_enabled'),
-    url_preview_ip_range_blacklist: s.strings('url_preview_ip_range_blacklist', checkCidr),
+    url_preview_enabled: loopbackAllowed && !previewGiven ? true : s.bool('url_preview_enabled'),
+    url_preview_ip_range_blacklist:
+      loopbackAllowed && !blockGiven ? [] : s.strings('url_preview_ip_range_blacklist', checkCidr),
+    ...(quota > 0 ? { user_quota_bytes: quota } : {}),
   };
 }
 

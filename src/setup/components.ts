@@ -6,6 +6,7 @@ import type { ComponentName } from '../config/types.ts';
 import { createClientapi } from '../clientapi/index.ts';
 import { KEYSERVER_METHODS, type KeyserverApi } from '../keyserver/api.ts';
 import { createKeyserver } from '../keyserver/index.ts';
+import { createMediaapi } from '../mediaapi/index.ts';
 import { createRoomserver } from '../roomserver/index.ts';
 import { ROOMSERVER_METHODS, type RoomserverApi } from '../roomserver/api.ts';
 import { createUserapi } from '../userapi/index.ts';
@@ -46,6 +47,7 @@ const need = <K extends ApiName>(apis: Partial<Apis>, name: K): Apis[K] => {
 export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> = {
   userapi: { needs: [], public: false, build: (base) => createUserapi(base) },
   roomserver: { needs: [], public: false, build: (base) => createRoomserver(base) },
+  mediaapi: { needs: [], public: true, build: (base) => createMediaapi(base) },
   keyserver: {
     needs: ['userapi', 'roomserver'],
     public: true,
