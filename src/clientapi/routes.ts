@@ -21,8 +21,11 @@ import { listPublicRoomsOps } from './routes/list_public_rooms.ts';
 import { loginOps } from './routes/login.ts';
 import { loginTokenOps } from './routes/login_token.ts';
 import { logoutOps } from './routes/logout.ts';
+import { notificationsOps } from './routes/notifications.ts';
 import { passwordManagementOps } from './routes/password_management.ts';
 import { profileOps } from './routes/profile.ts';
+import { pusherOps } from './routes/pusher.ts';
+import { pushrulesOps } from './routes/pushrules.ts';
 import { redactionOps } from './routes/redaction.ts';
 import { registrationOps } from './routes/registration.ts';
 import { registrationTokensOps } from './routes/registration_tokens.ts';
@@ -65,6 +68,7 @@ function roomGroups(ctx: RoomsContext): RouteGroup[] {
         ...directoryOps(ctx),
         ...listPublicRoomsOps(ctx),
         ...roomUpgradesOps(ctx),
+        ...notificationsOps(ctx),
       ],
     },
     // v1 only in the spec; Synapse also answers the MSC's unstable path, which clients still use.
@@ -93,6 +97,8 @@ export function routeGroups(ctx: ClientapiContext): RouteGroup[] {
         ...deviceManagementOps(ctx),
         ...profileOps(ctx),
         ...accountDataOps(ctx),
+        ...pushrulesOps(ctx),
+        ...pusherOps(ctx),
         ...adminOps(ctx),
       ],
     },

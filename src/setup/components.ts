@@ -45,8 +45,9 @@ const need = <K extends ApiName>(apis: Partial<Apis>, name: K): Apis[K] => {
 
 /** In build order: a component comes after every component whose API it needs. */
 export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> = {
-  userapi: { needs: [], public: false, build: (base) => createUserapi(base) },
   roomserver: { needs: [], public: false, build: (base) => createRoomserver(base) },
+  // Push rules are evaluated against rooms' members and state, asked of the room server.
+  userapi: { needs: ['roomserver'], public: false, build: (base, apis) => createUserapi(base, { roomserver: need(apis, 'roomserver') }) },
   mediaapi: { needs: [], public: true, build: (base) => createMediaapi(base) },
   keyserver: {
     needs: ['userapi', 'roomserver'],

@@ -6,6 +6,7 @@ import * as accounts from './storage/accounts.ts';
 import * as accountData from './storage/account-datas.ts';
 import * as devices from './storage/devices.ts';
 import * as profiles from './storage/profiles.ts';
+import * as pushers from './storage/pushers.ts';
 import { nextValue } from './storage/sequences.ts';
 import { localpartOf, userIdOf } from './user-id.ts';
 
@@ -122,7 +123,12 @@ export function accountMethods(ctx: UserapiContext): AccountMethods {
       const passwordHash = await hash(password);
       const ended = await db.transaction(async (tx) => {
         if (!(await accounts.updatePasswordHash(tx, lp, passwordHash))) throw notFound(`No account ${userId}`);
-        return logoutDevices ? devices.deleteAllDevices(tx, lp, keepDeviceId ?? null) : [];
+        if (!logoutDevices) return [];
+        // The other devices' pushers go with them (SyTest: "Pushers created with a different
+        // access token are deleted on password change").
+        const gone = await devices.deleteAllDevices(tx, lp, keepDeviceId ?? null);
+        await pushers.deletePushersOfDevices(tx, lp, gone.map((d) => d.device_id));
+        return gone;
       });
       ctx.tokens.invalidate(ended.map((d) => d.access_token_hash));
     },
@@ -138,6 +144,8 @@ export function accountMethods(ctx: UserapiContext): AccountMethods {
           await profiles.deleteProfile(tx, lp);
           await accountData.deleteAllAccountData(tx, lp);
         }
+        // Nothing is pushed to a deactivated account's devices any more.
+        await pushers.deleteAllPushers(tx, lp);
         return devices.deleteAllDevices(tx, lp, null);
       });
       ctx.tokens.invalidate(ended.map((d) => d.access_token_hash));

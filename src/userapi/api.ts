@@ -1,5 +1,6 @@
 // The user API: accounts, devices and access tokens, profiles, account data, user-interactive
-// auth sessions, registration tokens and one-time tokens. The only file other components import.
+// auth sessions, registration tokens, one-time tokens, and push (rules, pushers, notifications
+// and their unread counts). The only file other components import.
 // Every method takes and returns plain JSON, so the same interface works in process (monolith)
 // and over the internal HTTP adapter (polylith, src/rpc/adapter.ts). The adapter delivers a null
 // result as undefined, so callers test "no value" (`== null`, `!x`) rather than `=== null`.
@@ -108,6 +109,111 @@ export interface NewRegistrationToken {
   expiryTime?: number | null;
 }
 
+
+// Push (Client-Server API, "Push Notifications"): rules, pushers, notifications and their counts.
+
+/** The kinds of push rules, in the order they are evaluated ("Push Rules"). */
+export const PUSH_RULE_KINDS = ['override', 'content', 'room', 'sender', 'underride'] as const;
+export type PushRuleKind = (typeof PUSH_RULE_KINDS)[number];
+
+/** A condition of an override or underride rule (push_condition.yaml). Unknown kinds never match. */
+export interface PushCondition {
+  kind: string;
+  key?: string;
+  pattern?: string;
+  is?: string;
+  value?: string | number | boolean | null;
+  [extra: string]: unknown;
+}
+
+/** `notify`, a historical `dont_notify`/`coalesce` (kept as set, ignored when evaluating), or a tweak. */
+export type PushAction = string | { set_tweak: string; value?: unknown; [extra: string]: unknown };
+
+/** A rule as GET /pushrules returns it (push_rule.yaml). */
+export interface PushRule {
+  rule_id: string;
+  default: boolean;
+  enabled: boolean;
+  actions: PushAction[];
+  conditions?: PushCondition[];
+  pattern?: string;
+}
+
+/** The `global` ruleset (push_ruleset.yaml): every kind, in evaluation order within each. */
+export type PushRuleset = Record<PushRuleKind, PushRule[]>;
+
+export interface SetPushRuleRequest {
+  userId: string;
+  kind: PushRuleKind;
+  ruleId: string;
+  /** The request body: actions, and conditions (override/underride) or pattern (content). */
+  rule: { actions: unknown; conditions?: unknown; pattern?: unknown };
+  /** User-defined rule IDs of the same kind to place the rule next to. */
+  before?: string;
+  after?: string;
+}
+
+/** A pusher as GET /pushers returns it (pusher.yaml). */
+export interface Pusher {
+  pushkey: string;
+  kind: string;
+  app_id: string;
+  app_display_name: string;
+  device_display_name: string;
+  profile_tag?: string;
+  lang: string;
+  data: Record<string, unknown>;
+}
+
+/** The body of POST /pushers/set; `kind: null` deletes the pusher. */
+export interface SetPusherRequest {
+  pushkey: string;
+  kind: string | null;
+  app_id: string;
+  app_display_name?: string;
+  device_display_name?: string;
+  profile_tag?: string;
+  lang?: string;
+  data?: Record<string, unknown>;
+  append?: boolean;
+}
+
+/** A stored notification (GET /notifications), without its event: callers fetch that by ID. */
+export interface NotificationEntry {
+  room_id: string;
+  event_id: string;
+  /** When the notification was made, in milliseconds. */
+  ts: number;
+  actions: PushAction[];
+  read: boolean;
+  highlight: boolean;
+  /** Thread root, or '' for the main timeline. */
+  threadId: string;
+}
+
+export interface NotificationPage {
+  notifications: NotificationEntry[];
+  /** The `from` of the next page; absent on the last one. */
+  nextToken?: string;
+}
+
+export interface UnreadCounts {
+  notification_count: number;
+  highlight_count: number;
+}
+
+/**
+ * A room's unread counts for /sync (Client-Server API, "Receiving notifications"). The top-level
+ * counts cover the whole room; with unread_thread_notifications a client gets `main` as the room's
+ * unread_notifications and `threads` as its unread_thread_notifications.
+ */
+export interface RoomNotificationCounts extends UnreadCounts {
+  /** The main timeline alone. */
+  main: UnreadCounts;
+  /** Per thread root; only threads with unread notifications are listed. */
+  threads: Record<string, UnreadCounts>;
+}
+
 export interface UserApi {
   // Accounts
   /** Throws M_USER_IN_USE when the localpart is taken (deactivated accounts keep theirs). */
@@ -177,6 +283,28 @@ export interface UserApi {
   /** Gives back a pending use (the session that reserved it expired). */
   releaseRegistrationToken(token: string): Promise<void>;
 
+
+  // Push rules (Client-Server API, "Push Rules: API"), kept as m.push_rules account data
+  /** The user's `global` ruleset: their own rules and the server-default ones. */
+  getPushRules(userId: string): Promise<PushRuleset>;
+  /** Creates or updates a user-defined rule. M_INVALID_PARAM for bad IDs or bodies, M_UNKNOWN (400) for an unknown before/after. */
+  setPushRule(req: SetPushRuleRequest): Promise<void>;
+  /** M_NOT_FOUND for unknown rules; server-default rules cannot be deleted (M_INVALID_PARAM). */
+  deletePushRule(userId: string, kind: PushRuleKind, ruleId: string): Promise<void>;
+  setPushRuleEnabled(userId: string, kind: PushRuleKind, ruleId: string, enabled: boolean): Promise<void>;
+  setPushRuleActions(userId: string, kind: PushRuleKind, ruleId: string, actions: unknown): Promise<void>;
+
+  // Pushers (Client-Server API, "Client behaviour")
+  getPushers(userId: string): Promise<Pusher[]>;
+  /** Creates, updates or (kind null) deletes; the pusher goes when `deviceId` is deleted. */
+  setPusher(userId: string, deviceId: string | null, req: SetPusherRequest): Promise<void>;
+
+  // Notifications
+  /** Newest first; `from` is a previous page's nextToken; `only: 'highlight'` filters. */
+  getNotifications(userId: string, opts: { from?: string | null; limit?: number | null; only?: string | null }): Promise<NotificationPage>;
+  /** Unread counts of the given rooms (rooms without any are listed with zeros). */
+  notificationCounts(userId: string, roomIds: string[]): Promise<Record<string, RoomNotificationCounts>>;
+
   // One-time tokens
   /** m.login.token (Client-Server API, "POST /login/get_token"). */
   createLoginToken(userId: string, ttlMs?: number): Promise<{ token: string; expiresInMs: number }>;
@@ -228,4 +356,13 @@ export const USERAPI_METHODS = [
   'consumeLoginToken',
   'createRegistrationNonce',
   'consumeRegistrationNonce',
+  'getPushRules',
+  'setPushRule',
+  'deletePushRule',
+  'setPushRuleEnabled',
+  'setPushRuleActions',
+  'getPushers',
+  'setPusher',
+  'getNotifications',
+  'notificationCounts',
 ] as const satisfies readonly (keyof UserApi)[];

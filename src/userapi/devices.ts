@@ -7,6 +7,7 @@ import type { UserapiContext } from './context.ts';
 import { randomDeviceId, randomToken, sha256Hex } from './secrets.ts';
 import * as accounts from './storage/accounts.ts';
 import * as devices from './storage/devices.ts';
+import { deletePushersOfDevices } from './storage/pushers.ts';
 import { localpartOf, userIdOf } from './user-id.ts';
 
 type DeviceMethods = Pick<
@@ -137,6 +138,8 @@ export function deviceMethods(ctx: UserapiContext): DeviceMethods {
       const ended = await db.transaction(async (tx) => {
         const out: { device_id: string; access_token_hash: string }[] = [];
         for (const id of new Set(deviceIds)) out.push(...(await devices.deleteDevice(tx, lp, id)));
+        // A device's pushers go with it, as they go with its access token in Synapse.
+        await deletePushersOfDevices(tx, lp, out.map((d) => d.device_id));
         return out;
       });
       tokens.invalidate(ended.map((d) => d.access_token_hash));
@@ -145,7 +148,11 @@ export function deviceMethods(ctx: UserapiContext): DeviceMethods {
 
     async deleteAllDevices(userId, keepDeviceId) {
       const lp = localpart(userId);
-      const ended = await db.transaction((tx) => devices.deleteAllDevices(tx, lp, keepDeviceId ?? null));
+      const ended = await db.transaction(async (tx) => {
+        const gone = await devices.deleteAllDevices(tx, lp, keepDeviceId ?? null);
+        await deletePushersOfDevices(tx, lp, gone.map((d) => d.device_id));
+        return gone;
+      });
       tokens.invalidate(ended.map((d) => d.access_token_hash));
       return ended.map((d) => d.device_id);
     },

@@ -1,5 +1,6 @@
 // The user API's schema changes, in order. Each table's CREATE TABLE lives in its own file.
 import type { Migration } from '../../../storage/types.ts';
 import { initialTables } from './001-initial-tables.ts';
+import { pushTables } from './002-push.ts';
 
-export const USERAPI_MIGRATIONS: Migration[] = [initialTables];
+export const USERAPI_MIGRATIONS: Migration[] = [initialTables, pushTables];
