@@ -23,6 +23,8 @@ export interface SenderOptions {
   /** Called for each of our pushkeys a gateway answers in `rejected`: the spec says remove them. */
   onRejected(req: PushRequest): Promise<void>;
   maxInFlight?: number;
+  /** Pushes waiting for a free slot, at most. */
+  maxQueued?: number;
   timeoutMs?: number;
   /** Delays before each retry. */
   retryDelaysMs?: readonly number[];
@@ -42,6 +44,12 @@ export class PushSender {
 
   send(req: PushRequest): void {
     if (this.closed) return;
+    // Gateways that hang hold every slot for the timeout: past this many waiting pushes the
+    // oldest are dropped rather than letting memory grow without bound.
+    if (this.queue.length >= (this.opts.maxQueued ?? 10_000)) {
+      const dropped = this.queue.shift()!;
+      this.opts.log.warn('push queue full; dropping the oldest push', { url: dropped.req.url });
+    }
     this.queue.push({ req, attempt: 0 });
     this.pump();
   }
