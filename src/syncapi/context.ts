@@ -7,11 +7,14 @@ import type { Database } from '../storage/types.ts';
 import type { UserApi } from '../userapi/api.ts';
 import type { DeviceListSource } from './streams/device-lists.ts';
 import type { EventCache } from './sync/event-cache.ts';
+import type { HistoryCache } from './sync/history-cache.ts';
 import type { IgnoredUsers } from './sync/ignored-users.ts';
 import type { LazyMembers } from './sync/lazy-members.ts';
 import type { Notifier } from './sync/notifier.ts';
 import type { ConsumerProgress } from './sync/progress.ts';
+import type { RecentEvents } from './sync/recent-events.ts';
 import type { TypingState } from './sync/typing-state.ts';
+import type { UnreadCounts } from './sync/unread-counts.ts';
 
 /** The room server calls the sync API makes: event bodies and, rarely, state from its snapshots. */
 export type SyncRoomserver = Pick<RoomserverApi, 'eventsByNid' | 'eventsById' | 'stateAfterEvent' | 'membership'>;
@@ -29,6 +32,11 @@ export interface SyncapiContext {
   /** global.presence.enable_inbound/outbound: with both off, presence is off here. */
   presence: { inbound: boolean; outbound: boolean };
   events: EventCache;
+  /** The last events of active rooms, for woken long-polls. */
+  recent: RecentEvents;
+  /** Syncing users' membership histories between requests. */
+  histories: HistoryCache;
+  unread: UnreadCounts;
   notifier: Notifier;
   typing: TypingState;
   ignored: IgnoredUsers;

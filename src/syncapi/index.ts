@@ -20,6 +20,8 @@ import { startTypingConsumer } from './consumers/typing.ts';
 import type { SyncRoomserver, SyncUserapi, SyncapiContext } from './context.ts';
 import { type SyncapiRouteParts, mountSyncapi } from './routes.ts';
 import { selectLocalMemberships } from './storage/current-room-state.ts';
+import { selectLastChange } from './storage/memberships.ts';
+import { selectRoomPositions } from './storage/output-room-events.ts';
 import { SYNCAPI_MIGRATIONS } from './storage/migrations/index.ts';
 import { selectPositions } from './storage/stream-positions.ts';
 import { deleteTxnsBefore } from './storage/to-device-txns.ts';
@@ -27,14 +29,17 @@ import type { KeyserverApi } from '../keyserver/api.ts';
 import { NO_DEVICE_LISTS, deviceListsFromKeyserver } from './streams/device-lists.ts';
 import { EventCache } from './sync/event-cache.ts';
 import { FilterLookup } from './sync/filter-lookup.ts';
+import { HistoryCache } from './sync/history-cache.ts';
 import { SyncHandler } from './sync/handler.ts';
 import { IgnoredUsers } from './sync/ignored-users.ts';
 import { LazyMembers } from './sync/lazy-members.ts';
 import { Notifier } from './sync/notifier.ts';
 import { PresenceUpdates } from './sync/presence-updates.ts';
 import { ConsumerProgress } from './sync/progress.ts';
+import { RecentEvents } from './sync/recent-events.ts';
 import { formatSyncToken, type StreamKey } from './sync/token.ts';
 import { TypingState } from './sync/typing-state.ts';
+import { UnreadCounts } from './sync/unread-counts.ts';
 
 export interface SyncapiDeps {
   roomserver: SyncRoomserver;
@@ -77,6 +82,9 @@ export async function buildSyncapi(parts: SyncapiParts): Promise<SyncapiComponen
     userapi: parts.userapi,
     presence: parts.presence,
     events: new EventCache(parts.roomserver, parts.eventCacheSize),
+    recent: new RecentEvents(),
+    histories: new HistoryCache(),
+    unread: new UnreadCounts(),
     notifier,
     typing: new TypingState((roomId, pos) => {
       notifier.setPosition('typing', pos);
@@ -131,6 +139,8 @@ export async function buildSyncapi(parts: SyncapiParts): Promise<SyncapiComponen
 async function loadNotifier(ctx: SyncapiContext): Promise<void> {
   for (const [stream, pos] of await selectPositions(ctx.db)) ctx.notifier.setPosition(stream as StreamKey, pos);
   ctx.notifier.setPosition('deviceList', await ctx.deviceLists.latest());
+  for (const [roomId, pos] of await selectRoomPositions(ctx.db)) ctx.notifier.roomEvent(roomId, pos, false);
+  ctx.notifier.membershipChangedAt(await selectLastChange(ctx.db));
   const suffix = `:${ctx.serverName}`;
   for (const m of await selectLocalMemberships(ctx.db, suffix, [Membership.Join])) {
     if (m.userId.endsWith(suffix)) ctx.notifier.addRoomMember(m.roomId, m.userId);

@@ -17,6 +17,7 @@ export function startNotificationDataConsumer(ctx: SyncapiContext): Promise<Subs
       await upsertNotificationData(tx, { ...n, pos: p });
       return p;
     });
+    ctx.unread.updated(n.userId, n.roomId, n);
     ctx.notifier.setPosition('notification', pos);
     ctx.notifier.wakeUsers([n.userId]);
     ctx.progress.handled(STREAM.OutputNotificationData, msg.seq);

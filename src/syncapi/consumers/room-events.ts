@@ -12,7 +12,7 @@ import { isLocalUser, type SyncapiContext } from '../context.ts';
 import { deleteRoomState, deleteState, selectStateByEventIds, selectStateKeys, upsertState } from '../storage/current-room-state.ts';
 import { deleteRoomInvites, insertInvite } from '../storage/invites.ts';
 import { deleteRoomMemberships, insertMembership } from '../storage/memberships.ts';
-import { clearRelation, deleteRoomEvents, insertEvent, selectByEventId } from '../storage/output-room-events.ts';
+import { type EventRow, clearRelation, deleteRoomEvents, insertEvent, selectByEventId } from '../storage/output-room-events.ts';
 import { deleteRoomReceipts } from '../storage/receipts.ts';
 import { deleteRoomDeltas, insertDelta } from '../storage/state-deltas.ts';
 import { nextPositions } from '../storage/stream-positions.ts';
@@ -49,10 +49,11 @@ async function onNewEvent(ctx: SyncapiContext, out: NewRoomEvent): Promise<void>
   const added = out.addsStateEventIds.includes(ev.eventId) ? [ev, ...otherEvents] : otherEvents;
 
   const changes: MemberChange[] = [];
+  let row: EventRow | undefined;
   const positions = await ctx.db.transaction(async (tx) => {
     const pos = await nextPositions(tx, 'pdu');
     const replaced = await applyState(ctx, tx, out, pos, added, changes);
-    await insertEvent(tx, {
+    row = {
       pos,
       roomId: out.roomId,
       nid: ev.nid,
@@ -67,11 +68,16 @@ async function onNewEvent(ctx: SyncapiContext, out: NewRoomEvent): Promise<void>
       txnDeviceId: out.txn?.deviceId ?? null,
       txnId: out.txn?.txnId ?? null,
       replacesNid: replaced,
-    });
+    };
+    await insertEvent(tx, row);
     const invitePos = await recordInvites(ctx, tx, out.roomId, pos, added, changes);
     return { pos, invitePos };
   });
 
+  // Everything a sync reads from memory is in place before the new position is visible.
+  ctx.recent.append(row!);
+  for (const c of changes) if (isLocalUser(ctx, c.userId)) ctx.histories.changed(c.userId);
+  ctx.notifier.roomEvent(out.roomId, positions.pos, changes.length > 0);
   ctx.notifier.setPosition('pdu', positions.pos);
   if (positions.invitePos > 0) ctx.notifier.setPosition('invite', positions.invitePos);
   const targets = changes.filter((c) => isLocalUser(ctx, c.userId)).map((c) => c.userId);
@@ -172,6 +178,7 @@ async function onRedaction(ctx: SyncapiContext, redactedEventId: string): Promis
   if (!row) return;
   // A redacted event loses its content, so its relation and URL no longer count.
   await ctx.db.transaction((tx) => clearRelation(tx, redactedEventId));
+  ctx.recent.redacted(redactedEventId);
   ctx.events.evict(row.nid);
 }
 
@@ -184,5 +191,8 @@ async function onPurge(ctx: SyncapiContext, roomId: string): Promise<void> {
     await deleteRoomInvites(tx, roomId);
     await deleteRoomReceipts(tx, roomId);
   });
-  ctx.notifier.wakeUsers(ctx.notifier.removeRoom(roomId));
+  ctx.recent.drop(roomId);
+  const users = ctx.notifier.removeRoom(roomId);
+  for (const u of users) ctx.histories.changed(u);
+  ctx.notifier.wakeUsers(users);
 }

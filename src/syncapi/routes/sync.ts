@@ -19,24 +19,24 @@ const bool = (v: string | undefined, name: string): boolean => {
 export function syncOps(handler: SyncHandler, filters: FilterLookup, presence: PresenceUpdates): Operation[] {
   return [
     // GET /_matrix/client/v3/sync
-    op({ method: 'GET', path: '/sync', access: 'user-or-guest' }, async function sync({ query, requester, c }) {
-      const setPresence = query('set_presence');
+    op({ method: 'GET', path: '/sync', access: 'user-or-guest' }, async function sync({ requester, c }) {
+      // All parameters at once: a long-poll loop calls this many times a second.
+      const q = c.req.query();
+      const setPresence = q.set_presence;
       if (setPresence !== undefined && !['online', 'offline', 'unavailable'].includes(setPresence)) {
         throw invalidParam('set_presence must be online, offline or unavailable');
       }
-      const timeoutRaw = query('timeout');
-      const timeout = timeoutRaw === undefined ? 0 : Number(timeoutRaw);
+      const timeout = q.timeout === undefined ? 0 : Number(q.timeout);
       if (!Number.isFinite(timeout) || timeout < 0) throw invalidParam('timeout must be a non-negative number');
-      const since = query('since');
-      const filter = await filters.forSync(requester.userId, query('filter'));
+      const filter = await filters.forSync(requester.userId, q.filter);
       await presence.fromSync(requester.userId, setPresence);
       return handler.sync({
         userId: requester.userId,
         deviceId: requester.deviceId,
-        since: since ? parseSyncToken(since) : null,
+        since: q.since ? parseSyncToken(q.since) : null,
         timeoutMs: Math.min(timeout, MAX_TIMEOUT_MS),
-        fullState: bool(query('full_state'), 'full_state'),
-        useStateAfter: bool(query('use_state_after') ?? query('org.matrix.msc4222.use_state_after'), 'use_state_after'),
+        fullState: bool(q.full_state, 'full_state'),
+        useStateAfter: bool(q.use_state_after ?? q['org.matrix.msc4222.use_state_after'], 'use_state_after'),
         filter,
         signal: c.req.raw.signal,
       });

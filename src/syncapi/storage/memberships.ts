@@ -90,3 +90,9 @@ export async function selectAllChanges(q: Queryable, lower: number, upper: numbe
 export async function deleteRoomMemberships(q: Queryable, roomId: string): Promise<void> {
   await q.run(`DELETE FROM syncapi_memberships WHERE room_id = $1`, [roomId]);
 }
+
+/** The position of the latest membership change of anyone (the notifier's starting point). */
+export async function selectLastChange(q: Queryable): Promise<number> {
+  const row = await q.get<{ pos: number | null }>(`SELECT MAX(pos) AS pos FROM syncapi_memberships`);
+  return Number(row?.pos ?? 0);
+}

@@ -288,3 +288,9 @@ export async function selectByPositions(q: Queryable, positions: number[]): Prom
   const rows = await q.all<Raw>(`SELECT ${COLUMNS} FROM syncapi_output_room_events WHERE pos IN (${inList(1, positions.length)})`, positions);
   return rows.map(toRow);
 }
+
+/** Each room's latest position (the notifier's starting point). */
+export async function selectRoomPositions(q: Queryable): Promise<Map<string, number>> {
+  const rows = await q.all<{ room_id: string; pos: number }>(`SELECT room_id, MAX(pos) AS pos FROM syncapi_output_room_events GROUP BY room_id`);
+  return new Map(rows.map((r) => [r.room_id, Number(r.pos)]));
+}

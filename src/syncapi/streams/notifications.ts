@@ -1,7 +1,7 @@
 // The notification stream: unread_notifications of each joined room in the response, and of
 // rooms whose counts changed in the window (Client-Server API, "Receiving notifications"). The
 // counts are computed by whoever evaluates push rules and published on OutputNotificationData.
-import { selectNotificationChanges, selectNotificationCounts } from '../storage/notification-data.ts';
+import { selectNotificationChanges } from '../storage/notification-data.ts';
 import { type SyncRequest, type SyncStream, joinedRoom } from './types.ts';
 
 export class NotificationsStream implements SyncStream {
@@ -15,7 +15,7 @@ export class NotificationsStream implements SyncStream {
       }
     }
     const rooms = Object.keys(req.response.rooms.join);
-    const counts = new Map((await selectNotificationCounts(db, req.userId, rooms)).map((c) => [c.roomId, c]));
+    const counts = await req.ctx.unread.of(db, req.userId, rooms);
     for (const roomId of rooms) {
       const c = counts.get(roomId);
       const room = req.response.rooms.join[roomId]!;

@@ -6,7 +6,6 @@
 import { Membership } from '../../protocol/constants.ts';
 import type { JsonObject } from '../../protocol/event.ts';
 import type { MembershipRow } from '../storage/memberships.ts';
-import { selectActiveRooms } from '../storage/output-room-events.ts';
 import { roomAllowed } from '../sync/filter.ts';
 import { strippedState } from '../sync/stripped-state.ts';
 import { membershipRowAt } from '../sync/visibility.ts';
@@ -22,12 +21,11 @@ export class PduStream implements SyncStream {
 
   async sync(req: SyncRequest, from: number, to: number): Promise<number> {
     await req.histories.loadAll();
-    const active = req.since !== null && from < to ? await selectActiveRooms(req.ctx.db, from, to) : new Set<string>();
     const specs: RoomSpec[] = [];
     const knocks: MembershipRow[] = [];
     for (const [roomId, rows] of req.histories.entries()) {
       if (!roomAllowed(req.filter, roomId)) continue;
-      const spec = this.roomSpec(req, roomId, rows, from, to, active, knocks);
+      const spec = this.roomSpec(req, roomId, rows, from, to, knocks);
       if (spec) specs.push(spec);
     }
     const plans: RoomPlan[] = [];
@@ -45,7 +43,6 @@ export class PduStream implements SyncStream {
     rows: MembershipRow[],
     from: number,
     to: number,
-    active: Set<string>,
     knocks: MembershipRow[],
   ): RoomSpec | undefined {
     const atTo = membershipRowAt(rows, to);
@@ -62,7 +59,8 @@ export class PduStream implements SyncStream {
         if (initial || req.fullState || newly) {
           return { roomId, section: 'join', lower: from, upper: to, fullState: true, newlyJoined: newly };
         }
-        if (!active.has(roomId)) return undefined;
+        // The notifier knows each room's latest position: a quiet room costs no query.
+        if (req.ctx.notifier.roomPosition(roomId) <= from) return undefined;
         return { roomId, section: 'join', lower: from, upper: to, fullState: false, newlyJoined: false };
       }
       case Membership.Leave:

@@ -36,7 +36,7 @@ export class PresenceStream implements SyncStream {
       audience.add(req.userId);
       for (const p of await selectPresences(ctx.db, [...audience])) found.set(p.userId, p);
     } else {
-      const changes = await selectPresenceChanges(ctx.db, from, to);
+      const changes = from < to ? await selectPresenceChanges(ctx.db, from, to) : [];
       if (changes.length > 0) {
         const audience = new Set(await selectCoMembers(ctx.db, req.userId));
         audience.add(req.userId);
@@ -64,7 +64,8 @@ export class PresenceStream implements SyncStream {
     for (const roomId of req.newlyJoinedRooms) {
       for (const u of await selectMembers(req.ctx.db, roomId, [Membership.Join])) out.add(u);
     }
-    for (const c of from < to ? await selectAllChanges(req.ctx.db, from, to) : []) {
+    const changed = from < to && req.ctx.notifier.membershipChangedAfter(from);
+    for (const c of changed ? await selectAllChanges(req.ctx.db, from, to) : []) {
       if (c.membership === Membership.Join && req.joinedRooms.has(c.roomId)) out.add(c.userId);
     }
     out.delete(req.userId);

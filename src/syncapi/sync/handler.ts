@@ -14,6 +14,7 @@ import { ToDeviceStream } from '../streams/to-device.ts';
 import { TypingStream } from '../streams/typing.ts';
 import { type SyncRequest, type SyncResponse, type SyncStream, emptyResponse, hasContent } from '../streams/types.ts';
 import type { Filter } from './filter.ts';
+import { Gate } from './gate.ts';
 import { type StreamKey, type SyncToken, formatSyncToken, isAfter } from './token.ts';
 import { Histories } from './visibility.ts';
 
@@ -37,8 +38,14 @@ const FOLLOW_NEW_ROOMS = new Set<StreamKey>(['typing', 'receipt', 'accountData',
 export class SyncHandler {
   private readonly streams: SyncStream[];
   private readonly toDevice = new ToDeviceStream();
+  /**
+   * Incremental builds, a few at a time: SQLite answers on this thread, so more side by side only
+   * interleave; PostgreSQL's round trips overlap, so more may run.
+   */
+  private readonly gate: Gate;
 
   constructor(private readonly ctx: SyncapiContext) {
+    this.gate = new Gate(ctx.db.dialect === 'sqlite' ? 2 : 16);
     // The PDU stream first: it finds the joined and newly joined rooms the others follow;
     // notifications last, to attach counts to every joined room in the response.
     this.streams = [
@@ -70,7 +77,7 @@ export class SyncHandler {
       const to = await this.currentToken();
       const worthBuilding = p.since === null || p.fullState || isAfter(to, p.since);
       if (worthBuilding) {
-        const res = await this.build(p, to);
+        const res = p.since === null || p.fullState ? await this.build(p, to) : await this.gate.run(() => this.build(p, to));
         if (p.since === null || p.fullState || hasContent(res) || Date.now() >= deadline) return res;
       }
       const left = deadline - Date.now();
@@ -97,7 +104,7 @@ export class SyncHandler {
       fullState: p.fullState,
       useStateAfter: p.useStateAfter,
       now: this.ctx.now(),
-      histories: new Histories(this.ctx.db, p.userId),
+      histories: new Histories(this.ctx.db, p.userId, this.ctx.histories),
       ignored: await this.ctx.ignored.of(p.userId),
       response: emptyResponse(),
       joinedRooms: new Set(),
@@ -113,7 +120,7 @@ export class SyncHandler {
       const moved = !p.since || p.fullState || from !== to[key];
       const follows = FOLLOW_NEW_ROOMS.has(key) && req.newlyJoinedRooms.size > 0;
       // New members of the user's rooms bring their presence.
-      const newMembers = key === 'presence' && p.since !== null && p.since.pdu < to.pdu;
+      const newMembers = key === 'presence' && p.since !== null && this.ctx.notifier.membershipChangedAfter(p.since.pdu);
       if (!ALWAYS.has(key) && !moved && !follows && !newMembers) continue;
       reached[key] = await stream.sync(req, from, to[key]);
     }

@@ -19,6 +19,10 @@ export class Notifier {
   private readonly rooms = new Map<string, Set<string>>();
   /** The same, by user. */
   private readonly userRooms = new Map<string, Set<string>>();
+  /** Each room's latest PDU position: which rooms a sync must look at, without a query. */
+  private readonly roomPos = new Map<string, number>();
+  /** The PDU position of the latest membership change in any room. */
+  private lastMembershipPos = 0;
 
   /** The positions every consumer has committed: what a /sync may read up to. */
   current(): SyncToken {
@@ -27,6 +31,25 @@ export class Notifier {
 
   setPosition(key: StreamKey, pos: number): void {
     if (pos > this.token[key]) this.token[key] = pos;
+  }
+
+  roomEvent(roomId: string, pos: number, membershipChanged: boolean): void {
+    if (pos > (this.roomPos.get(roomId) ?? 0)) this.roomPos.set(roomId, pos);
+    if (membershipChanged) this.membershipChangedAt(pos);
+  }
+
+  membershipChangedAt(pos: number): void {
+    if (pos > this.lastMembershipPos) this.lastMembershipPos = pos;
+  }
+
+  /** The room's latest PDU position (0 when it has none). */
+  roomPosition(roomId: string): number {
+    return this.roomPos.get(roomId) ?? 0;
+  }
+
+  /** Whether any membership changed after PDU position `pos`. */
+  membershipChangedAfter(pos: number): boolean {
+    return this.lastMembershipPos > pos;
   }
 
   addRoomMember(roomId: string, userId: string): void {
@@ -49,6 +72,7 @@ export class Notifier {
   }
 
   removeRoom(roomId: string): string[] {
+    this.roomPos.delete(roomId);
     const users = [...(this.rooms.get(roomId) ?? [])];
     for (const u of users) this.removeRoomMember(roomId, u);
     return users;

@@ -5,7 +5,7 @@ import { selectCurrentNids } from '../storage/current-room-state.ts';
 import type { MembershipRow } from '../storage/memberships.ts';
 import { type EventRow, selectRecent } from '../storage/output-room-events.ts';
 import type { SyncapiContext } from '../context.ts';
-import type { EventFilter } from './filter.ts';
+import { type EventFilter, eventMatches } from './filter.ts';
 import { filterSql } from './filter-sql.ts';
 import { canSee } from './visibility.ts';
 
@@ -40,9 +40,11 @@ export async function fetchTimeline(ctx: SyncapiContext, w: TimelineWindow): Pro
   const found: EventRow[] = [];
   const batch = Math.min(Math.max(w.limit + 1, 20), 500);
   const build = (first: number) => filterSql(w.filter, first, { ignored: w.ignored });
+  // A window the in-memory buffer holds whole needs no query (the usual woken long-poll).
+  const held = ctx.recent.window(w.roomId, w.lower, w.upper);
   let cursor = w.upper;
   while (found.length <= w.limit) {
-    const rows = await selectRecent(ctx.db, w.roomId, w.lower, cursor, batch, build);
+    const rows = held ? held.filter((r) => matchesWindowFilter(w, r)) : await selectRecent(ctx.db, w.roomId, w.lower, cursor, batch, build);
     const hidden = rows.filter((r) => !canSee(w.userId, r, w.history));
     const current =
       w.showCurrentState && hidden.some((r) => r.stateKey !== null)
@@ -54,9 +56,15 @@ export async function fetchTimeline(ctx: SyncapiContext, w: TimelineWindow): Pro
       found.push(r);
       if (found.length > w.limit) break;
     }
-    if (rows.length < batch) break;
+    if (held || rows.length < batch) break;
     cursor = rows[rows.length - 1]!.pos - 1;
   }
   const limited = found.length > w.limit;
   return { rows: found.slice(0, w.limit).reverse(), limited };
+}
+
+/** filterSql's conditions, on a row in memory. */
+function matchesWindowFilter(w: TimelineWindow, r: EventRow): boolean {
+  if (r.stateKey === null && w.ignored.has(r.sender)) return false;
+  return eventMatches(w.filter, { type: r.type, sender: r.sender, containsUrl: r.containsUrl });
 }

@@ -12,6 +12,7 @@
 import { EventType, HistoryVisibility, Membership } from '../../protocol/constants.ts';
 import type { Queryable } from '../../storage/types.ts';
 import { type MembershipRow, selectHistory, selectUserChanges } from '../storage/memberships.ts';
+import type { HistoryCache } from './history-cache.ts';
 import type { EventRow } from '../storage/output-room-events.ts';
 
 /** Openness order, to keep the more open of two settings. */
@@ -78,22 +79,33 @@ export function canSee(userId: string, ev: EventRow, history: readonly Membershi
 
 /** A user's membership histories, loaded once per request and shared by its rooms. */
 export class Histories {
-  private readonly cache = new Map<string, MembershipRow[]>();
+  private cache = new Map<string, MembershipRow[]>();
   private loadedAll = false;
   constructor(
     private readonly db: Queryable,
     readonly userId: string,
+    /** Shared between requests (the rows are never modified). */
+    private readonly shared?: HistoryCache,
   ) {}
 
   /** Loads every room of the user at once (a /sync touches most of them). */
   async loadAll(): Promise<void> {
     if (this.loadedAll) return;
-    this.cache.clear();
+    const known = this.shared?.get(this.userId);
+    if (known) {
+      this.cache = known;
+      this.loadedAll = true;
+      return;
+    }
+    const version = this.shared?.version(this.userId) ?? 0;
+    const all = new Map<string, MembershipRow[]>();
     for (const row of await selectUserChanges(this.db, this.userId, 0, Number.MAX_SAFE_INTEGER)) {
-      let list = this.cache.get(row.roomId);
-      if (!list) this.cache.set(row.roomId, (list = []));
+      let list = all.get(row.roomId);
+      if (!list) all.set(row.roomId, (list = []));
       list.push(row);
     }
+    this.shared?.set(this.userId, all, version);
+    this.cache = all;
     this.loadedAll = true;
   }
 
