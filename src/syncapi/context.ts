@@ -19,8 +19,8 @@ import type { UnreadCounts } from './sync/unread-counts.ts';
 /** The room server calls the sync API makes: event bodies and, rarely, state from its snapshots. */
 export type SyncRoomserver = Pick<RoomserverApi, 'eventsByNid' | 'eventsById' | 'stateAfterEvent' | 'membership'>;
 
-/** The user API calls: account data (content lives there) and devices (to-device `*`). */
-export type SyncUserapi = Pick<UserApi, 'getAccountData' | 'setAccountData' | 'allAccountData' | 'listDevices'>;
+/** The user API calls: account data (content lives there), devices (to-device `*`), per-thread unread counts. */
+export type SyncUserapi = Pick<UserApi, 'getAccountData' | 'setAccountData' | 'allAccountData' | 'listDevices' | 'notificationCounts'>;
 
 export interface SyncapiContext {
   db: Database;

@@ -1,6 +1,8 @@
 // The notification stream: unread_notifications of each joined room in the response, and of
 // rooms whose counts changed in the window (Client-Server API, "Receiving notifications"). The
-// counts are computed by whoever evaluates push rules and published on OutputNotificationData.
+// user API evaluates push rules and publishes room totals on OutputNotificationData, which we
+// keep; a filter with unread_thread_notifications asks it for the per-thread split instead
+// (Client-Server API, "Threading": main timeline in unread_notifications, threads apart).
 import { selectNotificationChanges } from '../storage/notification-data.ts';
 import { type SyncRequest, type SyncStream, joinedRoom } from './types.ts';
 
@@ -15,12 +17,24 @@ export class NotificationsStream implements SyncStream {
       }
     }
     const rooms = Object.keys(req.response.rooms.join);
+    if (rooms.length === 0) return to;
+    if (req.filter.room.timeline.unreadThreadNotifications) {
+      const split = await req.ctx.userapi.notificationCounts(req.userId, rooms);
+      for (const roomId of rooms) {
+        const room = req.response.rooms.join[roomId]!;
+        const c = split[roomId];
+        room.unread_notifications = c?.main ?? { highlight_count: 0, notification_count: 0 };
+        if (c && Object.keys(c.threads).length > 0) room.unread_thread_notifications = c.threads;
+      }
+      return to;
+    }
     const counts = await req.ctx.unread.of(db, req.userId, rooms);
     for (const roomId of rooms) {
       const c = counts.get(roomId);
-      const room = req.response.rooms.join[roomId]!;
-      room.unread_notifications = { highlight_count: c?.highlightCount ?? 0, notification_count: c?.notificationCount ?? 0 };
-      if (req.filter.room.timeline.unreadThreadNotifications) room.unread_thread_notifications = {};
+      req.response.rooms.join[roomId]!.unread_notifications = {
+        highlight_count: c?.highlightCount ?? 0,
+        notification_count: c?.notificationCount ?? 0,
+      };
     }
     return to;
   }

@@ -140,3 +140,43 @@ forEachDatabase('sync: typing, receipts, read markers, account data', (dbc) => {
     expect(room).toEqual([{ type: 'm.tag', content: { tags: {} } }]);
   });
 });
+
+forEachDatabase('sync: unread notification counts', (dbc) => {
+  let h: SyncHarness;
+  let c: ReturnType<typeof client>;
+  beforeAll(async () => {
+    h = await syncHarness(dbc);
+    c = client(h);
+  });
+  afterAll(() => h.close());
+
+  // Client-Server API, "Receiving notifications": unread_notifications, cleared by a read receipt;
+  // "Threading": with unread_thread_notifications the threads are counted apart.
+  test('a message counts as unread until read; threads are counted apart when asked', async () => {
+    const [alice, bob] = [await c.register(), await c.register()];
+    const roomId = await c.createRoom(alice, { preset: 'public_chat' });
+    await c.join(bob, roomId);
+    const first = await c.sync(alice);
+    const root = await c.text(bob, roomId, 'hello alice');
+    await c.send(bob, roomId, { msgtype: 'm.text', body: 'in thread', 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
+    const counted = async (params: Record<string, string>, check: (room: any) => boolean) => {
+      for (let i = 0; i < 50; i++) {
+        const room = (await c.sync(alice, params)).rooms.join[roomId];
+        if (room && check(room)) return room;
+        await Bun.sleep(20);
+      }
+      throw new Error('counts never arrived');
+    };
+    const room = await counted({ since: first.next_batch }, (r) => r.unread_notifications?.notification_count === 2);
+    expect(room.unread_notifications).toEqual({ notification_count: 2, highlight_count: 0 });
+    const split = await counted({ filter: JSON.stringify({ room: { timeline: { unread_thread_notifications: true } } }) }, (r) => r.unread_thread_notifications !== undefined);
+    expect(split.unread_notifications.notification_count).toBe(1);
+    expect(split.unread_thread_notifications[root].notification_count).toBe(1);
+    const last = (await c.sync(alice)).rooms.join[roomId].timeline.events.at(-1).event_id;
+    expect((await receipt(alice, roomId, 'm.read', last)).status).toBe(200);
+    await counted({}, (r) => r.unread_notifications?.notification_count === 0);
+  });
+
+  const receipt = (user: { token: string }, roomId: string, type: string, eventId: string) =>
+    c.call('POST', v3(`/rooms/${enc(roomId)}/receipt/${enc(type)}/${enc(eventId)}`), {}, user.token);
+});

@@ -15,6 +15,8 @@ import type { Base, Component } from '../../../src/setup/base.ts';
 import { stderrLogger } from '../../../src/setup/logger.ts';
 import { selectByEventId } from '../../../src/syncapi/storage/output-room-events.ts';
 import { buildSyncapi, migrateSyncapi, type SyncapiComponent } from '../../../src/syncapi/index.ts';
+import type { UserApi } from '../../../src/userapi/api.ts';
+import { buildUserapiComponent, type UserapiComponent } from '../../../src/userapi/index.ts';
 import { openDatabase } from '../../../src/storage/open.ts';
 import { type DatabaseTestContext, databaseOptions } from '../../helpers/databases.ts';
 import { type AppOptions, OPEN_REGISTRATION, SERVER, call, registerUser, testConfig, type TestUser } from '../clientapi/harness.ts';
@@ -26,6 +28,8 @@ export interface SyncHarness {
   app: Hono<Env>;
   rs: Roomserver;
   users: UserapiHarness;
+  /** The user API with push running (notification counts reach /sync). */
+  userapi: UserApi;
   sync: SyncapiComponent;
   /** Stops the sync API and builds a new one over the same database and bus. */
   restartSync(): Promise<void>;
@@ -46,6 +50,10 @@ export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOpt
   const log = stderrLogger('error', 'test');
   const config = testConfig({ clientApi: OPEN_REGISTRATION, ...opts });
   const rs = await buildRoomserver({ db, bus: users.bus, log, serverName: SERVER, signingKey: SIGNING_KEY });
+  // A user API that evaluates push rules on the room server's events, as the server runs it.
+  const userComp: UserapiComponent = buildUserapiComponent({ db, serverName: SERVER, bcryptCost: 4, bus: users.bus, log, roomserver: rs });
+  await userComp.start();
+  const userapi = userComp.api;
   const base: Base = {
     config,
     serverName: SERVER,
@@ -57,10 +65,10 @@ export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOpt
   };
   let keyserver: Component<KeyserverApi> | undefined;
   if (opts.keyserver) {
-    keyserver = await createKeyserver(base, { userapi: users.api, roomserver: rs, deviceKeyChecks: 'structure', positionOf: deviceListPositionOf });
+    keyserver = await createKeyserver(base, { userapi: userapi, roomserver: rs, deviceKeyChecks: 'structure', positionOf: deviceListPositionOf });
     await keyserver.start!();
   }
-  const clientapi: ClientapiComponent = createClientapi(base, { userapi: users.api, roomserver: rs, keyserver: keyserver?.api });
+  const clientapi: ClientapiComponent = createClientapi(base, { userapi: userapi, roomserver: rs, keyserver: keyserver?.api });
   await migrateSyncapi(db);
   const presence = opts.presence ?? true;
   let sync!: SyncapiComponent;
@@ -73,13 +81,13 @@ export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOpt
       bus: users.bus,
       log,
       roomserver: rs,
-      userapi: users.api,
+      userapi: userapi,
       keyserver: keyserver?.api,
       presence: { inbound: presence, outbound: presence },
     });
     await sync.start!();
     const matrix = createApp(log);
-    const deps = { authenticate: authenticateWithUserapi(users.api), log, maxBodyBytes: 1 << 20 };
+    const deps = { authenticate: authenticateWithUserapi(userapi), log, maxBodyBytes: 1 << 20 };
     clientapi.mountRoutes!(matrix, deps);
     keyserver?.mountRoutes!(matrix, deps);
     sync.mountRoutes!(matrix, deps);
@@ -93,6 +101,7 @@ export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOpt
     },
     rs,
     users,
+    userapi,
     get sync() {
       return sync;
     },
@@ -104,6 +113,7 @@ export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOpt
       await sync.close();
       await clientapi.close();
       await keyserver?.close();
+      await userComp.close();
       await rs.close();
       await users.close();
     },
