@@ -8,6 +8,8 @@ import { KEYSERVER_METHODS, type KeyserverApi } from '../keyserver/api.ts';
 import { createKeyserver } from '../keyserver/index.ts';
 import { createMediaapi } from '../mediaapi/index.ts';
 import { createRoomserver } from '../roomserver/index.ts';
+import { deviceListPositionOf } from '../syncapi/api.ts';
+import { createSyncapi } from '../syncapi/index.ts';
 import { ROOMSERVER_METHODS, type RoomserverApi } from '../roomserver/api.ts';
 import { createUserapi } from '../userapi/index.ts';
 import { USERAPI_METHODS, type UserApi } from '../userapi/api.ts';
@@ -57,7 +59,15 @@ export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> =
         userapi: need(apis, 'userapi'),
         roomserver: need(apis, 'roomserver'),
         deviceKeyChecks: base.config.key_server.verify_device_key_signatures ? 'verify' : 'structure',
+        // /keys/changes takes /sync tokens.
+        positionOf: deviceListPositionOf,
       }),
+  },
+  syncapi: {
+    needs: ['roomserver', 'userapi', 'keyserver'],
+    public: true,
+    build: (base, apis) =>
+      createSyncapi(base, { roomserver: need(apis, 'roomserver'), userapi: need(apis, 'userapi'), keyserver: need(apis, 'keyserver') }),
   },
   clientapi: {
     needs: ['userapi', 'roomserver', 'keyserver'],
