@@ -16,6 +16,11 @@ import { EMPTY_SNAPSHOT } from './state/snapshot.ts';
 
 const ID_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
+/** A fresh room ID for room versions whose IDs are not derived from the create event. */
+export function newRoomId(serverName: string): string {
+  return `!${randomLocalpart()}:${serverName}`;
+}
+
 function randomLocalpart(): string {
   const bytes = randomBytes(18);
   let out = '';
@@ -23,7 +28,8 @@ function randomLocalpart(): string {
   return out;
 }
 
-export async function createRoom(ctx: RoomserverContext, req: CreateRoomRequest): Promise<{ roomId: string }> {
+/** `roomId`: chosen in advance (upgrades name the new room in the tombstone first); v1–v11 only. */
+export async function createRoom(ctx: RoomserverContext, req: CreateRoomRequest, roomId?: string): Promise<{ roomId: string }> {
   const rv = versionOrThrow(req.roomVersion);
   assertLocalUser(ctx, req.creator);
   for (const e of req.initialEvents) if (e.sender !== undefined) assertLocalUser(ctx, e.sender);
@@ -32,12 +38,12 @@ export async function createRoom(ctx: RoomserverContext, req: CreateRoomRequest)
 
   // Nobody can address the room before it exists, so its queue is keyed by a one-off token.
   const token = `create:${randomLocalpart()}`;
-  const { roomId, published } = await ctx.queues.run(token, async () => {
+  const created = await ctx.queues.run(token, async () => {
     for (let attempt = 0; ; attempt++) {
       const batch = new WriteBatch();
       let room: RoomInfo = {
         nid: ctx.counters.room.next(),
-        roomId: rv.roomIdFromCreateEvent ? '' : `!${randomLocalpart()}:${ctx.serverName}`,
+        roomId: rv.roomIdFromCreateEvent ? '' : (roomId ?? newRoomId(ctx.serverName)),
         version: rv,
         snapshot: EMPTY_SNAPSHOT,
         extremities: [],
@@ -53,7 +59,7 @@ export async function createRoom(ctx: RoomserverContext, req: CreateRoomRequest)
       // Two identical create events in the same millisecond name the same v12 room: try again
       // one millisecond later.
       if ((await ctx.rooms.get(room.roomId)) !== null) {
-        if (attempt < 5) continue;
+        if (attempt < 5 && roomId === undefined) continue;
         throw new MatrixError('M_ROOM_IN_USE', `room ${room.roomId} already exists`);
       }
       for (const e of req.initialEvents) {
@@ -64,6 +70,6 @@ export async function createRoom(ctx: RoomserverContext, req: CreateRoomRequest)
       return { roomId: room.roomId, published: ctx.output.publish(batch.outputs) };
     }
   });
-  await published;
-  return { roomId };
+  await created.published;
+  return { roomId: created.roomId };
 }

@@ -11,7 +11,7 @@ import { roomPowerLevels } from '../protocol/power-levels.ts';
 import type { RoomVersion } from '../protocol/room-versions.ts';
 import type { EventPrototype } from './api.ts';
 import type { RoomserverContext } from './context.ts';
-import { createRoom } from './create-room.ts';
+import { createRoom, newRoomId } from './create-room.ts';
 import { WriteBatch } from './input/batch.ts';
 import { authPairs } from './input/build-event.ts';
 import { lookupIn } from './input/check-auth.ts';
@@ -44,7 +44,7 @@ export async function upgradeRoom(ctx: RoomserverContext, roomId: string, userId
 
   const get = async (type: string) => (await stateEvents(ctx, new WriteBatch(), old.snapshot, [[type, '']])).get(stateKeyOf(type, ''));
   const create = (await get(AuthEventType.Create))!;
-  const createContent: JsonObject = { predecessor: rv.roomIdFromCreateEvent ? { room_id: roomId } : { room_id: roomId, event_id: latestId(old) } };
+  const createContent: JsonObject = { predecessor: { room_id: roomId } };
   if (typeof create.content.type === 'string') createContent.type = create.content.type;
   if (create.content['m.federate'] === false) createContent['m.federate'] = false;
 
@@ -63,16 +63,29 @@ export async function upgradeRoom(ctx: RoomserverContext, roomId: string, userId
   }
   if (levels.final) initialEvents.push({ type: AuthEventType.PowerLevels, stateKey: '', content: levels.final });
 
-  const { roomId: newRoomId } = await createRoom(ctx, { roomVersion: rv.id, creator: userId, createContent, initialEvents });
-
-  await sendEvent(ctx, {
-    roomId,
-    sender: userId,
-    event: { type: EventType.Tombstone, stateKey: '', content: { body: 'This room has been replaced', replacement_room: newRoomId } },
-  });
-  await ctx.db.transaction((tx) => moveAliases(tx, roomId, newRoomId));
+  const tombstone = (replacementRoom: string) =>
+    sendEvent(ctx, {
+      roomId,
+      sender: userId,
+      event: { type: EventType.Tombstone, stateKey: '', content: { body: 'This room has been replaced', replacement_room: replacementRoom } },
+    });
+  const req = { roomVersion: rv.id, creator: userId, createContent, initialEvents };
+  let replacementRoom: string;
+  if (rv.roomIdFromCreateEvent) {
+    // The new room's ID is its create event's hash: it must exist before the tombstone names it.
+    replacementRoom = (await createRoom(ctx, req)).roomId;
+    await tombstone(replacementRoom);
+  } else {
+    // Name the new room first, so its predecessor can point at the tombstone: the old room's
+    // last event, and the event clients follow from the new room back to the old.
+    replacementRoom = newRoomId(ctx.serverName);
+    const { eventId } = await tombstone(replacementRoom);
+    (createContent.predecessor as JsonObject).event_id = eventId;
+    await createRoom(ctx, req, replacementRoom);
+  }
+  await ctx.db.transaction((tx) => moveAliases(tx, roomId, replacementRoom));
   if ((await visibility(ctx, roomId)) === RoomVisibility.Public) {
-    await setVisibility(ctx, newRoomId, RoomVisibility.Public);
+    await setVisibility(ctx, replacementRoom, RoomVisibility.Public);
     await setVisibility(ctx, roomId, RoomVisibility.Private);
   }
   // Steps 4 and 6 are "if possible": a user who may tombstone but not change these keeps the upgrade.
@@ -86,7 +99,7 @@ export async function upgradeRoom(ctx: RoomserverContext, roomId: string, userId
     const content = restrictedPowerLevels(current?.content);
     await sendEvent(ctx, { roomId, sender: userId, event: { type: AuthEventType.PowerLevels, stateKey: '', content } });
   });
-  return { replacementRoom: newRoomId };
+  return { replacementRoom: replacementRoom };
 }
 
 /** Step 1, "Checks that the user has permission to send m.room.tombstone events in the room". */
@@ -124,10 +137,6 @@ function transferredContent(e: EventView, rv: RoomVersion): JsonObject {
   // A join rule the new version lacks falls back to invite-only rather than failing the upgrade.
   // A restricted allow list is copied as it is: members of the rooms it names are still members.
   return supported ? e.content : { join_rule: JoinRule.Invite };
-}
-
-function latestId(room: RoomInfo): string {
-  return [...room.extremities].sort((a, b) => b.depth - a.depth)[0]!.eventId;
 }
 
 async function bestEffort(ctx: RoomserverContext, what: string, fn: () => Promise<void>): Promise<void> {

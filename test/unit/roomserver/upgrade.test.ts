@@ -54,7 +54,11 @@ forEachDatabase('roomserver upgradeRoom', (ctx) => {
       expect(tombstone.json.sender).toBe(upgrader);
 
       const create = (await h.rs.stateEvent(replacementRoom, 'm.room.create', ''))!;
-      expect((create.json.content.predecessor as { room_id: string }).room_id).toBe(roomId);
+      const predecessor = create.json.content.predecessor as { room_id: string; event_id?: string };
+      expect(predecessor.room_id).toBe(roomId);
+      // Room IDs chosen ahead (v1–v11) let the predecessor point at the tombstone, the old room's
+      // last event; a v12 room's ID is its create event's hash, so the tombstone comes after it.
+      expect(predecessor.event_id).toBe(to === '12' ? undefined : tombstone.eventId);
       expect(create.json.content.type).toBe('m.space');
       expect(create.json.sender).toBe(upgrader);
 
