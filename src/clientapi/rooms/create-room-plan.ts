@@ -129,7 +129,12 @@ export function planCreateRoom({ body, creator, version, serverName, profiles }:
   const givenLevels = initial.get(plKey);
   initial.delete(plKey);
   const generated = defaultPowerLevels({ creator, version, creatorLevelUsers: trusted });
-  state(EventType.PowerLevels, (givenLevels?.content as JsonObject) ?? applyPowerLevelsOverride(generated, body.power_level_content_override as JsonObject));
+  const createContent = createContentOf(body, version, version.privilegedCreators ? trusted : []);
+  const creators = version.privilegedCreators ? [creator, ...((createContent.additional_creators as string[] | undefined) ?? [])] : [];
+  state(
+    EventType.PowerLevels,
+    (givenLevels?.content as JsonObject) ?? applyPowerLevelsOverride(generated, body.power_level_content_override as JsonObject, creators),
+  );
   if (alias !== undefined) state(EventType.CanonicalAlias, { alias });
   const presetPairs: [string, JsonObject][] = [
     [EventType.JoinRules, { join_rule: presetEvents.joinRule }],
@@ -154,7 +159,7 @@ export function planCreateRoom({ body, creator, version, serverName, profiles }:
     request: {
       roomVersion: version.id,
       creator,
-      createContent: createContentOf(body, version, version.privilegedCreators ? trusted : []),
+      createContent,
       initialEvents: events,
     },
     alias,

@@ -92,6 +92,20 @@ export function defaultPowerLevels({ creator, version, creatorLevelUsers }: Powe
  * the override replace the generated ones (a `users` map given replaces the whole map, which is
  * how clients set exact levels).
  */
-export function applyPowerLevelsOverride(generated: JsonObject, override: JsonObject | undefined): JsonObject {
-  return override ? { ...generated, ...override } : generated;
+/**
+ * `creators`: in room versions with privileged creators (v12), the room's creators. They have
+ * infinite power and may not be listed in `users`, so an override that lists them (clients
+ * written before v12 give the creator 100 or more) loses those entries rather than failing the
+ * whole createRoom.
+ */
+export function applyPowerLevelsOverride(generated: JsonObject, override: JsonObject | undefined, creators: string[] = []): JsonObject {
+  if (!override) return generated;
+  const merged: JsonObject = { ...generated, ...override };
+  const users = merged.users;
+  if (creators.length > 0 && users && typeof users === 'object' && !Array.isArray(users)) {
+    const kept = { ...(users as JsonObject) };
+    for (const c of creators) delete kept[c];
+    merged.users = kept;
+  }
+  return merged;
 }

@@ -65,6 +65,12 @@ describe('createRoom power levels (step 3)', () => {
     expect(merged.kick).toBe(50);
     expect(applyPowerLevelsOverride(base, undefined)).toBe(base);
   });
+
+  test('v12: creators named in the override are left out of users (they cannot be listed; their power is infinite)', () => {
+    const base = defaultPowerLevels({ creator: ALICE, version: v12, creatorLevelUsers: [] });
+    const merged = applyPowerLevelsOverride(base, { users: { [ALICE]: 200, '@bob:x': 50 } }, [ALICE]);
+    expect(merged.users).toEqual({ '@bob:x': 50 });
+  });
 });
 
 describe('createRoom plan: event order and contents', () => {
