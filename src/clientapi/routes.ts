@@ -3,6 +3,7 @@ import type { MatrixApp } from '../http/app.ts';
 import { type Operation, type RouterDeps, mount } from '../http/router.ts';
 import type { ClientapiContext, RoomsContext } from './context.ts';
 import { accountDataOps } from './routes/account-data.ts';
+import { tagsOps } from './routes/tags.ts';
 import { accountDeactivationOps } from './routes/account_deactivation.ts';
 import { adminOps } from './routes/admin.ts';
 import { banningOps } from './routes/banning.ts';
@@ -97,6 +98,7 @@ export function routeGroups(ctx: ClientapiContext): RouteGroup[] {
         ...deviceManagementOps(ctx),
         ...profileOps(ctx),
         ...accountDataOps(ctx),
+        ...tagsOps(ctx),
         ...pushrulesOps(ctx),
         ...pusherOps(ctx),
         ...adminOps(ctx),
