@@ -25,7 +25,9 @@ async function serve(kind: DatabaseKind) {
   const { databaseOptions } = await import('../test/helpers/databases.ts');
   const db = await openDatabase(databaseOptions(fresh.connectionString), databaseOptions(''), '/tmp');
   const ctx = { kind, db: () => db, connectionString: () => fresh.connectionString, options: () => databaseOptions(fresh.connectionString) };
-  const h = await syncHarness(ctx, { keyserver: process.env.SYNC_BENCH_NO_KEYSERVER !== '1' });
+  // SYNC_BENCH_NO_KEYSERVER=1 / SYNC_BENCH_NO_PUSH=1 leave those components out, to see the
+  // sync API's own share.
+  const h = await syncHarness(ctx, { keyserver: process.env.SYNC_BENCH_NO_KEYSERVER !== '1', push: process.env.SYNC_BENCH_NO_PUSH !== '1' });
   const listener = listen(h.app, { bind: '127.0.0.1:0', maxRequestBodySize: 1 << 20 }, stderrLogger('error', 'bench'));
   console.log(JSON.stringify({ url: listener.url }));
   // SIGUSR2: collect garbage, then report how many syncs wait (so RSS readings compare live memory).

@@ -41,6 +41,14 @@ export async function upsertNotificationData(q: Queryable, r: NotificationRow): 
   );
 }
 
+export async function selectNotificationCount(q: Queryable, userId: string, roomId: string): Promise<NotificationRow | undefined> {
+  const r = await q.get<Raw>(
+    `SELECT user_id, room_id, notification_count, highlight_count, pos FROM syncapi_notification_data WHERE user_id = $1 AND room_id = $2`,
+    [userId, roomId],
+  );
+  return r && toRow(r);
+}
+
 /** The user's counts that changed with lower < pos <= upper. */
 export async function selectNotificationChanges(q: Queryable, userId: string, lower: number, upper: number): Promise<NotificationRow[]> {
   const rows = await q.all<Raw>(

@@ -42,6 +42,8 @@ export interface SyncHarnessOptions extends AppOptions {
   presence?: boolean;
   /** Also run the real key server (device lists and key counts in /sync). */
   keyserver?: boolean;
+  /** Push rules evaluated by the user API (unread counts in /sync); on by default. */
+  push?: boolean;
 }
 
 export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOptions = {}): Promise<SyncHarness> {
@@ -51,7 +53,14 @@ export async function syncHarness(dbc: DatabaseTestContext, opts: SyncHarnessOpt
   const config = testConfig({ clientApi: OPEN_REGISTRATION, ...opts });
   const rs = await buildRoomserver({ db, bus: users.bus, log, serverName: SERVER, signingKey: SIGNING_KEY });
   // A user API that evaluates push rules on the room server's events, as the server runs it.
-  const userComp: UserapiComponent = buildUserapiComponent({ db, serverName: SERVER, bcryptCost: 4, bus: users.bus, log, roomserver: rs });
+  const userComp: UserapiComponent = buildUserapiComponent({
+    db,
+    serverName: SERVER,
+    bcryptCost: 4,
+    bus: users.bus,
+    log,
+    roomserver: opts.push === false ? undefined : rs,
+  });
   await userComp.start();
   const userapi = userComp.api;
   const base: Base = {
