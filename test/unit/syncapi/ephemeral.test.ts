@@ -145,7 +145,7 @@ forEachDatabase('sync: unread notification counts', (dbc) => {
   let h: SyncHarness;
   let c: ReturnType<typeof client>;
   beforeAll(async () => {
-    h = await syncHarness(dbc);
+    h = await syncHarness(dbc, { push: true });
     c = client(h);
   });
   afterAll(() => h.close());
