@@ -11,13 +11,14 @@ import type { HistoryCache } from './sync/history-cache.ts';
 import type { IgnoredUsers } from './sync/ignored-users.ts';
 import type { LazyMembers } from './sync/lazy-members.ts';
 import type { Notifier } from './sync/notifier.ts';
+import type { Peeks } from './sync/peeks.ts';
 import type { ConsumerProgress } from './sync/progress.ts';
 import type { RecentEvents } from './sync/recent-events.ts';
 import type { TypingState } from './sync/typing-state.ts';
 import type { UnreadCounts } from './sync/unread-counts.ts';
 
 /** The room server calls the sync API makes: event bodies and, rarely, state from its snapshots. */
-export type SyncRoomserver = Pick<RoomserverApi, 'eventsByNid' | 'eventsById' | 'stateAfterEvent' | 'membership'>;
+export type SyncRoomserver = Pick<RoomserverApi, 'eventsByNid' | 'eventsById' | 'stateAfterEvent' | 'membership' | 'stateEvent' | 'resolveAlias'>;
 
 /** The user API calls: account data (content lives there), devices (to-device `*`), per-thread unread counts. */
 export type SyncUserapi = Pick<UserApi, 'getAccountData' | 'setAccountData' | 'allAccountData' | 'listDevices' | 'notificationCounts'>;
@@ -37,6 +38,7 @@ export interface SyncapiContext {
   /** Syncing users' membership histories between requests. */
   histories: HistoryCache;
   unread: UnreadCounts;
+  peeks: Peeks;
   notifier: Notifier;
   typing: TypingState;
   ignored: IgnoredUsers;

@@ -21,6 +21,7 @@ import type { SyncRoomserver, SyncUserapi, SyncapiContext } from './context.ts';
 import { type SyncapiRouteParts, mountSyncapi } from './routes.ts';
 import { selectLocalMemberships } from './storage/current-room-state.ts';
 import { selectLastChange } from './storage/memberships.ts';
+import { selectAllPeeks } from './storage/peeks.ts';
 import { selectRoomPositions } from './storage/output-room-events.ts';
 import { SYNCAPI_MIGRATIONS } from './storage/migrations/index.ts';
 import { selectPositions } from './storage/stream-positions.ts';
@@ -34,6 +35,7 @@ import { SyncHandler } from './sync/handler.ts';
 import { IgnoredUsers } from './sync/ignored-users.ts';
 import { LazyMembers } from './sync/lazy-members.ts';
 import { Notifier } from './sync/notifier.ts';
+import { Peeks } from './sync/peeks.ts';
 import { PresenceUpdates } from './sync/presence-updates.ts';
 import { ConsumerProgress } from './sync/progress.ts';
 import { RecentEvents } from './sync/recent-events.ts';
@@ -85,6 +87,7 @@ export async function buildSyncapi(parts: SyncapiParts): Promise<SyncapiComponen
     recent: new RecentEvents(),
     histories: new HistoryCache(),
     unread: new UnreadCounts(),
+    peeks: new Peeks(),
     notifier,
     typing: new TypingState((roomId, pos) => {
       notifier.setPosition('typing', pos);
@@ -141,6 +144,8 @@ async function loadNotifier(ctx: SyncapiContext): Promise<void> {
   ctx.notifier.setPosition('deviceList', await ctx.deviceLists.latest());
   for (const [roomId, pos] of await selectRoomPositions(ctx.db)) ctx.notifier.roomEvent(roomId, pos, false);
   ctx.notifier.membershipChangedAt(await selectLastChange(ctx.db));
+  await ctx.peeks.load(ctx);
+  for (const p of await selectAllPeeks(ctx.db)) ctx.notifier.addRoomMember(p.roomId, p.userId);
   const suffix = `:${ctx.serverName}`;
   for (const m of await selectLocalMemberships(ctx.db, suffix, [Membership.Join])) {
     if (m.userId.endsWith(suffix)) ctx.notifier.addRoomMember(m.roomId, m.userId);

@@ -5,6 +5,7 @@ import type { SyncapiContext } from './context.ts';
 import { eventContextOps } from './routes/event_context.ts';
 import { filterOps } from './routes/filter.ts';
 import { messagePaginationOps } from './routes/message_pagination.ts';
+import { peekOps } from './routes/peek.ts';
 import { presenceOps } from './routes/presence.ts';
 import { readMarkersOps } from './routes/read_markers.ts';
 import { receiptsOps } from './routes/receipts.ts';
@@ -40,6 +41,7 @@ export function routeGroups(ctx: SyncapiContext, parts: SyncapiRouteParts): { pr
         ...readMarkersOps(ctx),
         ...presenceOps(ctx, parts.presence),
         ...toDeviceOps(ctx),
+        ...peekOps(ctx),
       ],
     },
     // The spec serves relations and threads under v1 only.

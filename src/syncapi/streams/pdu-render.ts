@@ -89,7 +89,10 @@ export async function renderRooms(req: SyncRequest, plans: RoomPlan[]): Promise<
     // An incremental sync leaves out joined rooms where nothing visible happened.
     const keep = timeline.length > 0 || state.length > 0 || p.spec.fullState || p.spec.newlyJoined;
     if (!keep) continue;
-    const room = joinedRoom(req, roomId);
+    const room =
+      p.spec.section === 'peek'
+        ? ((req.response.rooms.peek ??= {})[roomId] = { timeline: { events: [], limited: false }, state: { events: [] }, ephemeral: { events: [] }, account_data: { events: [] } })
+        : joinedRoom(req, roomId);
     room.timeline = { events: timeline, limited: p.limited, prev_batch: p.prevBatch };
     if (stateKey === 'state_after') {
       room.state_after = { events: state };

@@ -16,7 +16,7 @@ import type { SyncRequest } from './types.ts';
 
 export interface RoomSpec {
   roomId: string;
-  section: 'join' | 'leave';
+  section: 'join' | 'leave' | 'peek';
   /** The timeline window: lower < pos <= upper. */
   lower: number;
   upper: number;

@@ -28,6 +28,7 @@ export class PduStream implements SyncStream {
       const spec = this.roomSpec(req, roomId, rows, from, to, knocks);
       if (spec) specs.push(spec);
     }
+    specs.push(...this.peekSpecs(req, from, to));
     const plans: RoomPlan[] = [];
     for (let i = 0; i < specs.length; i += PARALLEL) {
       plans.push(...(await Promise.all(specs.slice(i, i + PARALLEL).map((s) => planRoom(req, s)))));
@@ -80,6 +81,18 @@ export class PduStream implements SyncStream {
       default:
         return undefined;
     }
+  }
+
+  /** MSC2753: the device's peeked rooms, whole when the peek is new, else what happened since. */
+  private peekSpecs(req: SyncRequest, from: number, to: number): RoomSpec[] {
+    const out: RoomSpec[] = [];
+    for (const [roomId, since] of req.ctx.peeks.of(req.userId, req.deviceId)) {
+      if (req.joinedRooms.has(roomId) || !roomAllowed(req.filter, roomId)) continue;
+      const fresh = req.since === null || since > from;
+      if (fresh) out.push({ roomId, section: 'peek', lower: 0, upper: to, fullState: true, newlyJoined: true });
+      else if (req.ctx.notifier.roomPosition(roomId) > from) out.push({ roomId, section: 'peek', lower: from, upper: to, fullState: false, newlyJoined: false });
+    }
+    return out;
   }
 
   private async addKnock(req: SyncRequest, row: MembershipRow): Promise<void> {

@@ -42,6 +42,8 @@ export interface SyncResponse {
     invite: Record<string, { invite_state: EventBatch }>;
     leave: Record<string, LeftRoom>;
     knock: Record<string, { knock_state: EventBatch }>;
+    /** MSC2753: rooms this device peeks into; only present when there are some. */
+    peek?: Record<string, JoinedRoom>;
   };
   presence: EventBatch;
   account_data: EventBatch;
@@ -111,6 +113,7 @@ export function hasContent(r: SyncResponse): boolean {
     Object.keys(rooms.invite).length > 0 ||
     Object.keys(rooms.leave).length > 0 ||
     Object.keys(rooms.knock).length > 0 ||
+    Object.keys(rooms.peek ?? {}).length > 0 ||
     r.presence.events.length > 0 ||
     r.account_data.events.length > 0 ||
     r.to_device.events.length > 0 ||
