@@ -61,15 +61,6 @@ export async function selectLatestInvites(q: Queryable, userId: string, lower: n
   return rows.map(toRow);
 }
 
-/** Whether the user has an invite to the room that is not retired (as of now). */
-export async function selectPendingInvite(q: Queryable, roomId: string, userId: string): Promise<InviteRow | undefined> {
-  const r = await q.get<Raw>(
-    `SELECT ${COLUMNS} FROM syncapi_invites WHERE room_id = $1 AND user_id = $2 ORDER BY pos DESC LIMIT 1`,
-    [roomId, userId],
-  );
-  return r && !Number(r.retired) ? toRow(r) : undefined;
-}
-
 export async function deleteRoomInvites(q: Queryable, roomId: string): Promise<void> {
   await q.run(`DELETE FROM syncapi_invites WHERE room_id = $1`, [roomId]);
 }

@@ -49,17 +49,6 @@ export async function insertMembership(q: Queryable, m: MembershipRow): Promise<
   );
 }
 
-/** The user's latest membership in each room as of stream position `upper`. */
-export async function selectLatestPerRoom(q: Queryable, userId: string, upper: number): Promise<MembershipRow[]> {
-  const rows = await q.all<Raw>(
-    `SELECT ${COLUMNS} FROM syncapi_memberships m
-     WHERE user_id = $1 AND pos = (SELECT MAX(pos) FROM syncapi_memberships x
-                                   WHERE x.user_id = $1 AND x.room_id = m.room_id AND x.pos <= $2)`,
-    [userId, upper],
-  );
-  return rows.map(toRow);
-}
-
 /** The user's membership changes with lower < pos <= upper, oldest first. */
 export async function selectUserChanges(q: Queryable, userId: string, lower: number, upper: number): Promise<MembershipRow[]> {
   const rows = await q.all<Raw>(

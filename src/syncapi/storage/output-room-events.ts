@@ -9,7 +9,6 @@ import type { SqlCondition } from '../sync/filter-sql.ts';
 
 /** Builds a filter condition whose parameters start at `$first`. */
 export type CondBuilder = (first: number) => SqlCondition;
-export const noCond: CondBuilder = () => ({ sql: '', params: [] });
 
 export const OUTPUT_ROOM_EVENTS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS syncapi_output_room_events (
@@ -154,15 +153,6 @@ export async function existsBetween(q: Queryable, roomId: string, lower: number,
     [roomId, lower, upper, ...cond.params],
   );
   return r !== undefined;
-}
-
-/** The rooms with at least one event in lower < pos <= upper. */
-export async function selectActiveRooms(q: Queryable, lower: number, upper: number): Promise<Set<string>> {
-  const rows = await q.all<{ room_id: string }>(
-    `SELECT DISTINCT room_id FROM syncapi_output_room_events WHERE pos > $1 AND pos <= $2`,
-    [lower, upper],
-  );
-  return new Set(rows.map((r) => r.room_id));
 }
 
 /** The last event of a room at or before stream position `upper`. */

@@ -33,8 +33,6 @@ export interface RoomPlan {
   limited: boolean;
   prevBatch: string;
   state: StateEntry[];
-  /** Member state keys included because of lazy loading (to remember as sent). */
-  lazy: Set<string>;
   summary?: Summary;
 }
 
@@ -76,7 +74,6 @@ export async function planRoom(req: SyncRequest, spec: RoomSpec): Promise<RoomPl
     limited,
     prevBatch: first ? formatTopoToken({ depth: first.depth, pos: first.pos }) : formatSyncToken(req.to),
     state: [],
-    lazy: new Set(),
   };
   const wantsSummary =
     spec.section === 'join' &&
@@ -111,7 +108,6 @@ async function planState(req: SyncRequest, plan: RoomPlan, point: number): Promi
         !spec.fullState && !f.includeRedundantMembers && ctx.lazyMembers.isRedundant(req.userId, req.deviceId, spec.roomId, m.stateKey, m.nid);
       if (redundant) continue;
       entries.push(m);
-      plan.lazy.add(m.stateKey);
     }
   }
   plan.state = entries.filter((e) => (!f.types || f.types.matches(e.type)) && !f.notTypes?.matches(e.type));
