@@ -5,16 +5,17 @@
 //   2. the server's extra RSS while 1,000 /sync requests wait (target < 60 MB);
 //   3. the initial sync of a user in 100 rooms of 100 events each (target < 300 ms).
 //
-//   bun bench/sync.ts [runs=3] [sqlite|postgres]
+//   bun bench/sync.ts [runs=3] [sqlite|postgres] [binary]
 //
-// The server runs in its own process (this file with --serve): the user API, room server, key
-// server, client API and sync API over one database and the in-process bus, as the monolith
-// assembles them. Each run starts a fresh server; the table shows the median of the runs.
+// The server runs in its own process: by default this file with --serve (the user API with
+// push, room server, key server, client API and sync API over one database and the in-process
+// bus, as the monolith assembles them); with `binary`, bin/dendrite from ./build.sh. Each run
+// starts a fresh server; the table shows the median of the runs.
 import { listen } from '../src/setup/serve.ts';
 import { stderrLogger } from '../src/setup/logger.ts';
 import { freshDatabase, type DatabaseKind } from '../test/helpers/databases.ts';
 import { syncHarness } from '../test/unit/syncapi/harness.ts';
-import { median, percentile, rssKb } from './lib/server.ts';
+import { median, percentile, rssKb, startBinary } from './lib/server.ts';
 
 if (process.argv[2] === '--serve') await serve(process.argv[3] as DatabaseKind);
 else await main();
@@ -47,13 +48,36 @@ async function serve(kind: DatabaseKind) {
 interface Server {
   url: string;
   pid: number;
+  /** Syncs waiting at the server's last SIGUSR2 report (-1: not known, the binary has none). */
+  waiting: number;
+  /** Whether SIGUSR2 makes it collect garbage and report (our --serve process only). */
+  reports: boolean;
   stop(): Promise<void>;
 }
 
 async function startServer(kind: DatabaseKind): Promise<Server> {
   // SYNC_BENCH_PROFILE=dir writes a CPU profile of the server (markdown) there.
   const prof = process.env.SYNC_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.SYNC_BENCH_PROFILE}`] : [];
-  const proc = Bun.spawn(['bun', ...prof, import.meta.path, '--serve', kind], { stdout: 'pipe', stderr: 'inherit' });
+  const proc = Bun.spawn(['bun', ...prof, import.meta.path, '--serve', kind], { stdout: 'pipe', stderr: 'pipe' });
+  const server: Server = {
+    url: '',
+    pid: proc.pid,
+    waiting: -1,
+    reports: true,
+    async stop() {
+      proc.kill('SIGTERM');
+      await proc.exited;
+    },
+  };
+  // The server's stderr goes on to ours; its `waiting` reports are kept.
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stderr) {
+      const text = decoder.decode(chunk);
+      for (const m of text.matchAll(/\{"waiting":(\d+)\}/g)) server.waiting = Number(m[1]);
+      process.stderr.write(text.replace(/\{"waiting":\d+\}\n?/g, ''));
+    }
+  })();
   const reader = proc.stdout.getReader();
   let text = '';
   while (!text.includes('\n')) {
@@ -62,13 +86,22 @@ async function startServer(kind: DatabaseKind): Promise<Server> {
     text += new TextDecoder().decode(value);
   }
   reader.releaseLock();
-  const { url } = JSON.parse(text.split('\n')[0]!) as { url: string };
+  server.url = (JSON.parse(text.split('\n')[0]!) as { url: string }).url;
+  return server;
+}
+
+/** bin/dendrite on a fresh data folder (PostgreSQL: a fresh database). */
+async function startBinaryServer(kind: DatabaseKind): Promise<Server> {
+  const fresh = kind === 'postgres' ? await freshDatabase('postgres') : undefined;
+  const b = await startBinary({ database: fresh?.connectionString });
   return {
-    url,
-    pid: proc.pid,
+    url: b.url,
+    pid: b.pid,
+    waiting: -1,
+    reports: false,
     async stop() {
-      proc.kill('SIGTERM');
-      await proc.exited;
+      await b.stop();
+      await fresh?.cleanup();
     },
   };
 }
@@ -151,28 +184,40 @@ async function latency(url: string, clients = 100, messages = 1000): Promise<num
   return received.map((r) => Math.max(0, r.at - (sentAt.get(r.eventId) ?? r.at)));
 }
 
-/** Scenario 2: extra RSS (MB) of the server while `n` syncs wait. */
-async function waitingRss(url: string, pid: number, n = 1000): Promise<number> {
-  const a = api(url);
+/**
+ * Scenario 2: extra RSS (MB) of the server while `n` syncs wait, and how many did wait. The
+ * requests go out on raw sockets: fetch keeps at most 256 connections to one host.
+ */
+async function waitingRss(server: Server, n = 1000): Promise<{ mb: number; waiting: number }> {
+  const a = api(server.url);
   const users: User[] = [];
   for (let i = 0; i < 100; i++) users.push(await a.register('waiter'));
   const tokens = await Promise.all(users.map(async (u) => (await a.sync(u, 'timeout=0')).next_batch as string));
   const settle = async () => {
-    process.kill(pid, 'SIGUSR2');
+    if (server.reports) process.kill(server.pid, 'SIGUSR2');
     await Bun.sleep(1000);
   };
   await settle();
-  const before = rssKb(pid);
-  const ac = new AbortController();
-  const pending = Array.from({ length: n }, (_, i) =>
-    a.sync(users[i % users.length]!, `timeout=60000&since=${encodeURIComponent(tokens[i % users.length]!)}`, ac.signal).catch(() => undefined),
+  const before = rssKb(server.pid);
+  const { hostname, port } = new URL(server.url);
+  const sockets = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const u = users[i % users.length]!;
+      const socket = await Bun.connect({ hostname, port: Number(port), socket: { data() {} } });
+      socket.write(
+        `GET /_matrix/client/v3/sync?timeout=60000&since=${encodeURIComponent(tokens[i % users.length]!)} HTTP/1.1\r\n` +
+          `Host: ${hostname}\r\nAuthorization: Bearer ${u.token}\r\n\r\n`,
+      );
+      return socket;
+    }),
   );
   await Bun.sleep(2000);
   await settle();
-  const during = rssKb(pid);
-  ac.abort();
-  await Promise.all(pending);
-  return (during - before) / 1024;
+  const during = rssKb(server.pid);
+  const waiting = server.waiting;
+  for (const s of sockets) s.end();
+  await Bun.sleep(500);
+  return { mb: (during - before) / 1024, waiting };
 }
 
 /** Scenario 3: initial sync (ms) of a user in 100 rooms with 100 events each, median of 3. */
@@ -202,13 +247,18 @@ async function initialSync(url: string, rooms = 100, events = 100): Promise<{ fi
 async function main() {
   const runs = Number(process.argv[2] ?? 3);
   const kind = (process.argv[3] ?? 'sqlite') as DatabaseKind;
+  const binary = process.argv[4] === 'binary';
   const rows: Record<string, number[]> = {};
   const add = (k: string, v: number) => (rows[k] ??= []).push(v);
   for (let run = 0; run < runs; run++) {
-    const server = await startServer(kind);
+    const server = binary ? await startBinaryServer(kind) : await startServer(kind);
     try {
       // RSS first, on a fresh server whose heap has not grown yet.
-      if (!process.env.SYNC_BENCH_ONLY_LATENCY) add('extra RSS, 1,000 waiting syncs (MB)', await waitingRss(server.url, server.pid));
+      if (!process.env.SYNC_BENCH_ONLY_LATENCY) {
+        const rss = await waitingRss(server);
+        add('syncs waiting during the RSS reading', rss.waiting);
+        add('extra RSS, 1,000 waiting syncs (MB)', rss.mb);
+      }
       const delays = await latency(server.url);
       add('deliveries (of 100,000)', delays.length);
       add('delay send -> sync, p50 (ms)', percentile(delays, 50));
@@ -225,6 +275,6 @@ async function main() {
       await server.stop();
     }
   }
-  console.log(`bench/sync.ts: ${kind}, ${runs} runs, median`);
+  console.log(`bench/sync.ts: ${kind}, ${binary ? 'bin/dendrite' : 'components assembled here'}, ${runs} runs, median`);
   for (const [k, v] of Object.entries(rows)) console.log(`  ${k.padEnd(58)} ${median(v).toFixed(1)}`);
 }

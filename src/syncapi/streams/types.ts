@@ -71,8 +71,6 @@ export interface SyncRequest {
   joinedRooms: Set<string>;
   /** Rooms joined in this window (or every joined room of an initial sync). */
   newlyJoinedRooms: Set<string>;
-  /** Users who came to share a room with the user in this window (they get presence). */
-  newlyShared: Set<string>;
 }
 
 export interface SyncStream {

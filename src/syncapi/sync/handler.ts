@@ -109,7 +109,6 @@ export class SyncHandler {
       response: emptyResponse(),
       joinedRooms: new Set(),
       newlyJoinedRooms: new Set(),
-      newlyShared: new Set(),
     };
     const reached: SyncToken = { ...to };
     for (const stream of this.streams) {
