@@ -123,6 +123,8 @@ export interface RoomserverApi {
   stateEvent(roomId: string, type: string, stateKey: string): Promise<StoredEvent | null>;
   /** The state after `eventId` (including it, if it is a state event). null when unknown. */
   stateAfterEvent(eventId: string, filter?: { types?: string[] }): Promise<StoredEvent[] | null>;
+  /** The state before `eventId` (federation's /state and /state_ids). null when unknown or an outlier. */
+  stateBeforeEvent(eventId: string, filter?: { types?: string[] }): Promise<StoredEvent[] | null>;
   membership(roomId: string, userId: string): Promise<Membership | null>;
   /** Rooms where the user's current membership is one of `memberships`. */
   roomsForUser(userId: string, memberships: string[]): Promise<{ roomId: string; membership: string; eventId: string }[]>;
@@ -157,6 +159,7 @@ export const ROOMSERVER_METHODS = [
   'currentState',
   'stateEvent',
   'stateAfterEvent',
+  'stateBeforeEvent',
   'membership',
   'roomsForUser',
   'joinedMembers',

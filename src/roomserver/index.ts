@@ -21,7 +21,7 @@ import { aliasCreator, aliasesForRoom, removeAlias, resolveAlias, setAlias } fro
 import { publicRooms, setVisibility, visibility } from './queries/directory.ts';
 import { eventAtTimestamp, eventsById, eventsByNid } from './queries/events.ts';
 import { forget, isForgotten, joinedMembers, membership, roomsForUser } from './queries/members.ts';
-import { currentState, latestEvents, roomVersion, stateAfterEvent, stateEvent } from './queries/state.ts';
+import { currentState, latestEvents, roomVersion, stateAfterEvent, stateBeforeEvent, stateEvent } from './queries/state.ts';
 import { RoomCache } from './room-info.ts';
 import { RoomQueues } from './room-queues.ts';
 import { StateStore } from './state/state-store.ts';
@@ -127,6 +127,7 @@ function roomserverApi(ctx: RoomserverContext): Roomserver {
     currentState: (roomId, filter) => currentState(ctx, roomId, filter),
     stateEvent: (roomId, type, stateKey) => stateEvent(ctx, roomId, type, stateKey),
     stateAfterEvent: (eventId, filter) => stateAfterEvent(ctx, eventId, filter),
+    stateBeforeEvent: (eventId, filter) => stateBeforeEvent(ctx, eventId, filter),
     membership: (roomId, userId) => membership(ctx, roomId, userId),
     roomsForUser: (userId, memberships) => roomsForUser(ctx, userId, memberships),
     joinedMembers: (roomId) => joinedMembers(ctx, roomId),

@@ -4,6 +4,8 @@
 // RPC clients (src/rpc/adapter.ts) for the APIs it needs.
 import type { ComponentName } from '../config/types.ts';
 import { createClientapi } from '../clientapi/index.ts';
+import { FEDERATIONAPI_METHODS, type FederationApi } from '../federationapi/api.ts';
+import { createFederationapi, federationClientFor, keyserverFederation, remoteMediaFetcher } from '../federationapi/index.ts';
 import { KEYSERVER_METHODS, type KeyserverApi } from '../keyserver/api.ts';
 import { createKeyserver } from '../keyserver/index.ts';
 import { createMediaapi } from '../mediaapi/index.ts';
@@ -20,6 +22,7 @@ export interface Apis {
   userapi: UserApi;
   roomserver: RoomserverApi;
   keyserver: KeyserverApi;
+  federationapi: FederationApi;
 }
 
 export type ApiName = keyof Apis;
@@ -29,6 +32,7 @@ export const API_METHODS: { [K in ApiName]: readonly (keyof Apis[K] & string)[] 
   userapi: USERAPI_METHODS,
   roomserver: ROOMSERVER_METHODS,
   keyserver: KEYSERVER_METHODS,
+  federationapi: FEDERATIONAPI_METHODS,
 };
 
 export interface ComponentEntry {
@@ -50,7 +54,6 @@ export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> =
   roomserver: { needs: [], public: false, build: (base) => createRoomserver(base) },
   // Push rules are evaluated against rooms' members and state, asked of the room server.
   userapi: { needs: ['roomserver'], public: false, build: (base, apis) => createUserapi(base, { roomserver: need(apis, 'roomserver') }) },
-  mediaapi: { needs: [], public: true, build: (base) => createMediaapi(base) },
   keyserver: {
     needs: ['userapi', 'roomserver'],
     public: true,
@@ -58,10 +61,25 @@ export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> =
       createKeyserver(base, {
         userapi: need(apis, 'userapi'),
         roomserver: need(apis, 'roomserver'),
+        // Built before the federation API (which needs it): it gets its own outbound client.
+        federation: base.config.global.disable_federation ? undefined : keyserverFederation(federationClientFor(base)),
         deviceKeyChecks: base.config.key_server.verify_device_key_signatures ? 'verify' : 'structure',
         // /keys/changes takes /sync tokens.
         positionOf: deviceListPositionOf,
       }),
+  },
+  // Serves /_matrix/federation and /_matrix/key; its verifyRequest checks X-Matrix for every
+  // process's federation routes (src/setup/public-app.ts).
+  federationapi: {
+    needs: ['roomserver', 'userapi', 'keyserver'],
+    public: true,
+    build: (base, apis) =>
+      createFederationapi(base, { roomserver: need(apis, 'roomserver'), userapi: need(apis, 'userapi'), keyserver: need(apis, 'keyserver') }),
+  },
+  mediaapi: {
+    needs: [],
+    public: true,
+    build: (base) => createMediaapi(base, base.config.global.disable_federation ? {} : { fetchRemote: remoteMediaFetcher(federationClientFor(base)) }),
   },
   syncapi: {
     needs: ['roomserver', 'userapi', 'keyserver'],

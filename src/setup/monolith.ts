@@ -1,6 +1,7 @@
 // The monolith: every component in one process, calling each other directly, sharing one bus.
 import type { ComponentName, Config } from '../config/types.ts';
 import { authenticateWithUserapi } from '../clientapi/index.ts';
+import { serverVerifier } from '../federationapi/index.ts';
 import { createBase } from './assemble.ts';
 import type { Component } from './base.ts';
 import { API_METHODS, type Apis, COMPONENT_ENTRIES } from './components.ts';
@@ -42,7 +43,8 @@ export async function startMonolith(config: Config, opts: MonolithOptions): Prom
     throw e;
   }
 
-  const app = publicApp(config, log, authenticateWithUserapi(apis.userapi!), components);
+  const verifyServer = apis.federationapi ? serverVerifier(apis.federationapi) : undefined;
+  const app = publicApp(config, log, authenticateWithUserapi(apis.userapi!), components, verifyServer);
   const maxRequestBodySize = Math.max(config.media_api.max_file_size_bytes, config.global.max_request_body_bytes) + 1024 * 1024;
   const listeners: Listener[] = [listen(app.app, { bind: opts.httpBind, maxRequestBodySize }, log)];
   if (opts.httpsBind && opts.tlsCert && opts.tlsKey) {

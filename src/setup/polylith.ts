@@ -6,6 +6,8 @@ import { Hono } from 'hono';
 import { COMPONENT_SECTIONS } from '../config/defaults.ts';
 import type { ComponentName, ComponentApi, Config } from '../config/types.ts';
 import { authenticateWithUserapi } from '../clientapi/index.ts';
+import type { FederationApi } from '../federationapi/api.ts';
+import { serverVerifier } from '../federationapi/index.ts';
 import { apiClient, serveApi } from '../rpc/adapter.ts';
 import { createBase } from './assemble.ts';
 import { API_METHODS, type ApiName, type Apis, COMPONENT_ENTRIES } from './components.ts';
@@ -40,7 +42,9 @@ export async function startPolylith(config: Config, component: ComponentName): P
     listeners.push(listen(internal, { bind: blockOf(config, component).internal_api.listen, maxRequestBodySize }, log));
   }
   if (entry.public) {
-    const app = publicApp(config, log, authenticateWithUserapi(apis.userapi!), [built]);
+    // Federation routes (the media API's too) are checked by the federation API, here or remote.
+    const federation = component === 'federationapi' ? (built.api as FederationApi) : remote('federationapi');
+    const app = publicApp(config, log, authenticateWithUserapi(apis.userapi!), [built], serverVerifier(federation));
     listeners.push(listen(app.app, { bind: blockOf(config, component).external_api.listen, maxRequestBodySize }, log));
   }
   log.info('polylith component started', { component });

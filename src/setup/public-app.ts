@@ -13,6 +13,8 @@ export function publicApp(
   log: Logger,
   authenticate: Authenticate,
   components: Component<unknown>[],
+  /** Checks X-Matrix on federation routes (the federation API's verifier); absent: they answer 401. */
+  verifyServer?: RouterDeps['verifyServer'],
 ): MatrixApp {
   const app = createApp(log.child('http'));
   const deps: RouterDeps = {
@@ -20,6 +22,7 @@ export function publicApp(
     rateLimiter: createRateLimiter(config.client_api.rate_limiting),
     log,
     maxBodyBytes: config.global.max_request_body_bytes,
+    verifyServer,
   };
   for (const c of components) c.mountRoutes?.(app, deps);
   return app;

@@ -49,6 +49,12 @@ export async function stateAfterEvent(ctx: RoomserverContext, eventId: string, f
   return snapshotEvents(ctx, await ctx.state.snapshot(e.stateAfter), filter?.types);
 }
 
+export async function stateBeforeEvent(ctx: RoomserverContext, eventId: string, filter?: { types?: string[] }): Promise<StoredEvent[] | null> {
+  const e = (await ctx.events.byIds([eventId])).get(eventId);
+  if (!e || e.stateBefore === null) return null;
+  return snapshotEvents(ctx, await ctx.state.snapshot(e.stateBefore), filter?.types);
+}
+
 export async function latestEvents(ctx: RoomserverContext, roomId: string): Promise<{ eventIds: string[]; depth: number }> {
   const room = await ctx.rooms.get(roomId);
   if (!room) throw new MatrixError('M_NOT_FOUND', `unknown room ${roomId}`);

@@ -1,0 +1,36 @@
+// The auth chain of events: their auth events, and those events' auth events, recursively
+// (Server-Server API, /state and /event_auth: "The full set of authorization events that make up
+// the state of the room, and their authorization events, recursively"). Walked level by level,
+// one batched room server call per level.
+import type { StoredEvent } from '../../roomserver/api.ts';
+import type { FederationRoomserver } from '../context.ts';
+
+const refId = (r: string | [string, unknown]): string => (typeof r === 'string' ? r : r[0]);
+
+export async function authChain(roomserver: Pick<FederationRoomserver, 'eventsById'>, from: readonly StoredEvent[]): Promise<StoredEvent[]> {
+  const seen = new Set<string>(from.map((e) => e.eventId));
+  const chain: StoredEvent[] = [];
+  let frontier = new Set<string>();
+  for (const e of from) for (const r of e.json.auth_events ?? []) frontier.add(refId(r));
+  while (frontier.size > 0) {
+    const ids = [...frontier].filter((id) => !seen.has(id));
+    frontier = new Set();
+    for (const id of ids) seen.add(id);
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const e of await roomserver.eventsById(ids.slice(i, i + 500))) {
+        chain.push(e);
+        for (const r of e.json.auth_events ?? []) {
+          const id = refId(r);
+          if (!seen.has(id)) frontier.add(id);
+        }
+      }
+    }
+  }
+  // The starting events may be in each other's chains (state events authorise each other).
+  return chain;
+}
+
+/** Every event in the chain of `from`, `from` itself not included unless another event needs it. */
+export async function authChainIds(roomserver: Pick<FederationRoomserver, 'eventsById'>, from: readonly StoredEvent[]): Promise<string[]> {
+  return (await authChain(roomserver, from)).map((e) => e.eventId);
+}
