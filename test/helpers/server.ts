@@ -11,6 +11,8 @@ const ROOT = resolve(import.meta.dir, '../..');
 export interface TestServer {
   readonly url: string;
   readonly serverName: string;
+  /** With `federation`: the HTTPS listener other servers use (https://127.0.0.1:<port>). */
+  readonly federationUrl?: string;
   readonly dir: string;
   /** Everything the server printed so far (for failure messages). */
   output(): string;
@@ -27,6 +29,12 @@ export interface TestServerOptions {
   /** Extra YAML merged under the config's top-level keys, as an object. */
   config?: Record<string, unknown>;
   sharedSecret?: string;
+  /**
+   * Serve federation: an HTTPS listener with a certificate from generate-keys, server name
+   * `localhost:<https port>`, outbound TLS not validated and loopback allowed (both servers are
+   * on 127.0.0.1).
+   */
+  federation?: boolean;
 }
 
 export function freePort(): number {
@@ -51,9 +59,13 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 export async function startServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dendrite-it-'));
   const port = freePort();
-  const serverName = `localhost:${port}`;
+  const httpsPort = opts.federation ? freePort() : undefined;
+  const serverName = `localhost:${httpsPort ?? port}`;
   const db = opts.database === 'postgres' ? await freshDatabase('postgres') : undefined;
-  const keygen = Bun.spawnSync([process.execPath, join(ROOT, 'cmd/dendrite.ts'), 'generate-keys', '--private-key', join(dir, 'matrix_key.pem')], {
+  const tlsArgs = opts.federation
+    ? ['--tls-cert', join(dir, 'server.crt'), '--tls-key', join(dir, 'server.key'), '--keysize', '2048', '--server', 'localhost']
+    : [];
+  const keygen = Bun.spawnSync([process.execPath, join(ROOT, 'cmd/dendrite.ts'), 'generate-keys', '--private-key', join(dir, 'matrix_key.pem'), ...tlsArgs], {
     cwd: dir,
   });
   if (keygen.exitCode !== 0) throw new Error(`generate-keys failed: ${keygen.stderr.toString()}`);
@@ -74,6 +86,7 @@ export async function startServer(opts: TestServerOptions = {}): Promise<TestSer
     // Tests make many accounts; cost 4 keeps bcrypt from dominating their run time.
     user_api: { bcrypt_cost: 4 },
     logging: [{ type: 'std', level: 'warn' }],
+    ...(opts.federation ? { federation_api: { disable_tls_validation: true, deny_networks: [] } } : {}),
   };
   const config = deepMerge(base, opts.config ?? {});
   // JSON is YAML: the loader reads it like any dendrite.yaml.
@@ -89,7 +102,8 @@ export async function startServer(opts: TestServerOptions = {}): Promise<TestSer
   async function start() {
     proc = Bun.spawn(
       [process.execPath, join(ROOT, 'cmd/dendrite.ts'), 'run', 'monolith', '--config', join(dir, 'dendrite.yaml'),
-        '--http-bind-address', `127.0.0.1:${port}`, '--really-enable-open-registration'],
+        '--http-bind-address', `127.0.0.1:${port}`, '--really-enable-open-registration',
+        ...(httpsPort ? ['--https-bind-address', `127.0.0.1:${httpsPort}`, '--tls-cert', join(dir, 'server.crt'), '--tls-key', join(dir, 'server.key')] : [])],
       { cwd: dir, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' },
     );
     void pump(proc.stdout);
@@ -118,6 +132,7 @@ export async function startServer(opts: TestServerOptions = {}): Promise<TestSer
   return {
     url: `http://127.0.0.1:${port}`,
     serverName,
+    ...(httpsPort ? { federationUrl: `https://127.0.0.1:${httpsPort}` } : {}),
     dir,
     output: () => out,
     stop,

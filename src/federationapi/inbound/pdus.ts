@@ -3,6 +3,8 @@
 // order; rooms run side by side. An event that fails gets an `error` in the answer; the
 // transaction itself still succeeds ("If an event in an incoming transaction is rejected, this
 // should not cause the transaction request to be responded to with an error response").
+import { computeEventId } from '../../protocol/events/hashes.ts';
+import type { PduJson } from '../../protocol/event.ts';
 import { roomVersion, type RoomVersion } from '../../protocol/room-versions.ts';
 import type { FederationContext } from '../context.ts';
 import { checkPdu, PduCheckError } from './check-pdu.ts';
@@ -43,7 +45,7 @@ async function processPdu(ctx: FederationContext, origin: string, roomId: string
     return { eventId: claimedId, error: `Unknown room ${roomId}` };
   }
   if (!(await ctx.acl.allowed(roomId, origin))) {
-    return { eventId: claimedId, error: `Server ${origin} is denied by the room's server ACL` };
+    return { eventId: eventIdOf(json, version) ?? claimedId, error: `Server ${origin} is denied by the room's server ACL` };
   }
   let checked;
   try {
@@ -69,5 +71,14 @@ async function processPdu(ctx: FederationContext, origin: string, roomId: string
   } catch (e) {
     ctx.log.warn('PDU input failed', { origin, eventId: checked.eventId, error: (e as Error).message });
     return { eventId: checked.eventId, error: (e as Error).message };
+  }
+}
+
+/** The event's ID if it can be computed at all (for answering about an event we will not check). */
+function eventIdOf(json: unknown, version: RoomVersion): string | undefined {
+  try {
+    return computeEventId(json as PduJson, version);
+  } catch {
+    return undefined;
   }
 }

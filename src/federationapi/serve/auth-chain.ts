@@ -8,7 +8,9 @@ import type { FederationRoomserver } from '../context.ts';
 const refId = (r: string | [string, unknown]): string => (typeof r === 'string' ? r : r[0]);
 
 export async function authChain(roomserver: Pick<FederationRoomserver, 'eventsById'>, from: readonly StoredEvent[]): Promise<StoredEvent[]> {
-  const seen = new Set<string>(from.map((e) => e.eventId));
+  // The starting events are not marked seen: one that authorises another (the create event,
+  // power levels) belongs in the chain too.
+  const seen = new Set<string>();
   const chain: StoredEvent[] = [];
   let frontier = new Set<string>();
   for (const e of from) for (const r of e.json.auth_events ?? []) frontier.add(refId(r));
@@ -26,11 +28,5 @@ export async function authChain(roomserver: Pick<FederationRoomserver, 'eventsBy
       }
     }
   }
-  // The starting events may be in each other's chains (state events authorise each other).
   return chain;
-}
-
-/** Every event in the chain of `from`, `from` itself not included unless another event needs it. */
-export async function authChainIds(roomserver: Pick<FederationRoomserver, 'eventsById'>, from: readonly StoredEvent[]): Promise<string[]> {
-  return (await authChain(roomserver, from)).map((e) => e.eventId);
 }

@@ -161,14 +161,36 @@ export class RoomBuilder {
   private readonly ids: string[] = [];
   roomId = '';
   private state = new Map<string, string>();
+  private readonly depthOf = new Map<string, number>();
 
   constructor(
     private readonly server: { serverName: string; keyId: string; signer: Signer },
     readonly version = '10',
   ) {}
 
-  /** Appends an event after the last one (or after `prev`). */
-  add(sender: string, type: string, content: JsonObject, stateKey?: string, prev?: string[]): { pdu: PduJson; eventId: string } {
+  /** Appends an event after the last one (or after `prev`), signed by `as` (else the builder's server). */
+  add(
+    sender: string,
+    type: string,
+    content: JsonObject,
+    stateKey?: string,
+    prev?: string[],
+    as?: { serverName: string; keyId: string; signer: Signer },
+  ): { pdu: PduJson; eventId: string } {
+    const built = this.draft(sender, type, content, stateKey, prev, as);
+    this.record(type, stateKey, built);
+    return built;
+  }
+
+  /** An event after the last one that does not become part of the room's chain here. */
+  draft(
+    sender: string,
+    type: string,
+    content: JsonObject,
+    stateKey?: string,
+    prev?: string[],
+    as?: { serverName: string; keyId: string; signer: Signer },
+  ): { pdu: PduJson; eventId: string } {
     const prevEvents: EventRef[] = prev ?? (this.ids.length > 0 ? [this.ids[this.ids.length - 1]!] : []);
     const auth = ['m.room.create\u0000', 'm.room.power_levels\u0000', `m.room.member\u0000${sender}`]
       .map((k) => this.state.get(k))
@@ -187,18 +209,22 @@ export class RoomBuilder {
         content,
         prevEvents,
         authEvents: type === 'm.room.create' ? [] : [...new Set(auth)],
-        depth: this.events.length + 1,
+        depth: Math.max(0, ...prevEvents.map((id) => this.depthOf.get(id as string) ?? 0)) + 1,
         originServerTs: Date.now(),
       },
-      this.server.serverName,
-      this.server.keyId,
-      this.server.signer,
+      (as ?? this.server).serverName,
+      (as ?? this.server).keyId,
+      (as ?? this.server).signer,
     );
     if (type === 'm.room.create') this.roomId = built.event.roomId;
-    this.events.push(built.pdu);
-    this.ids.push(built.event.eventId);
-    if (stateKey !== undefined) this.state.set(`${type}\u0000${stateKey}`, built.event.eventId);
     return { pdu: built.pdu, eventId: built.event.eventId };
+  }
+
+  private record(type: string, stateKey: string | undefined, built: { pdu: PduJson; eventId: string }): void {
+    this.events.push(built.pdu);
+    this.ids.push(built.eventId);
+    this.depthOf.set(built.eventId, built.pdu.depth);
+    if (stateKey !== undefined) this.state.set(`${type}\u0000${stateKey}`, built.eventId);
   }
 
   /** A public room created by `creator`: create, join, power levels, join rules, history visibility. */
@@ -208,6 +234,13 @@ export class RoomBuilder {
     this.add(creator, 'm.room.power_levels', { users: { [creator]: 100 }, users_default: 0, events_default: 0, state_default: 50 }, '');
     this.add(creator, 'm.room.join_rules', { join_rule: 'public' }, '');
     this.add(creator, 'm.room.history_visibility', { history_visibility: opts.historyVisibility ?? 'shared' }, '');
+  }
+
+  /** Gives every event built so far to a stack's room server, in order. */
+  async feed(stack: Stack, from = 0): Promise<void> {
+    const results = await stack.rs.inputRoomEvents(this.events.slice(from).map((pdu) => ({ kind: 'new' as const, pdu })));
+    const bad = results.filter((r) => r.status !== 'accepted' && r.status !== 'duplicate');
+    if (bad.length > 0) throw new Error(`room events refused: ${JSON.stringify(bad)}`);
   }
 
   get lastId(): string {
