@@ -120,6 +120,7 @@ export async function buildFederationapi(parts: FederationParts): Promise<Federa
     maxRetries: Math.max(1, config.federation_api.send_max_retries),
     backoff: parts.backoff ?? { baseMs: 2_000, maxMs: 24 * 3600_000 },
     blacklist: new Set(),
+    troubled: new Set(),
     nextTxnId: () => `${bootId}-${++txnCounter}`,
     now,
   });

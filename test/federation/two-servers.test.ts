@@ -129,12 +129,31 @@ describe('two servers over federation', () => {
     expect(toDevice).toEqual({ sender: alice, type: 'm.test', content: { secret: 42 } });
   }, 30_000);
 
+  let aliceClient: TestClient;
+
   test("B's queues deliver to A: a to-device message from B's user reaches A's user", async () => {
-    const aliceClient = await new TestClient(a.url).register('alice');
+    aliceClient = await new TestClient(a.url).register('alice');
     expect(aliceClient.userId).toBe(alice);
     const r = await bob.request('PUT', `/_matrix/client/v3/sendToDevice/m.hello/txn${Date.now()}`, { messages: { [alice]: { [aliceClient.deviceId]: { from: 'B' } } } });
     expect(r.status).toBe(200);
     const got = await syncUntil(aliceClient, (s) => s.to_device?.events?.find((e: any) => e.type === 'm.hello'));
     expect(got).toEqual({ sender: bob.userId, type: 'm.hello', content: { from: 'B' } });
+  }, 30_000);
+
+  test("media: A's user downloads B's upload through A, which fetches it from B over signed federation (\"Content Repository\")", async () => {
+    const bytes = new TextEncoder().encode('remote media bytes');
+    const up = await fetch(`${b.url}/_matrix/media/v3/upload?filename=r.txt`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${bob.accessToken}`, 'Content-Type': 'text/plain' },
+      body: bytes,
+    });
+    const { content_uri } = (await up.json()) as { content_uri: string };
+    const [, server, mediaId] = /^mxc:\/\/([^/]+)\/(.+)$/.exec(content_uri)!;
+    expect(server).toBe(b.serverName);
+    const res = await fetch(`${a.url}/_matrix/client/v1/media/download/${server}/${mediaId}`, { headers: { Authorization: `Bearer ${aliceClient.accessToken}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('remote media bytes');
+    // Unsigned, B's federation media endpoint refuses.
+    expect((await fetch(`${b.federationUrl}/_matrix/federation/v1/media/download/${mediaId}`, insecure)).status).toBe(401);
   }, 30_000);
 });

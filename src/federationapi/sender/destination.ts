@@ -86,6 +86,7 @@ export class DestinationQueue {
         await deleteQueuedEdus(tx, this.pending!.eduRows);
         if (state) await deleteDestination(tx, destination);
       });
+      ctx.troubled.delete(destination);
       this.pending = undefined;
     }
   }
@@ -134,6 +135,7 @@ export class DestinationQueue {
     const { ctx, destination } = this;
     const state = (await selectDestination(ctx.db, destination)) ?? { serverName: destination, failures: 0, retryAt: 0, blacklisted: false };
     const failures = state.failures + 1;
+    ctx.troubled.add(destination);
     if (failures >= ctx.maxRetries) {
       ctx.log.warn('destination blacklisted after repeated failures', { destination, failures, reason });
       await ctx.db.transaction(async (tx) => {

@@ -3,7 +3,7 @@
 // work; at start-up every destination with stored work is woken again. A blacklisted
 // destination gets nothing queued until it sends us a signed request (serverIsAlive).
 import type { LivenessListener } from '../context.ts';
-import { deleteDestination, selectBlacklisted, selectDestination } from '../storage/destinations.ts';
+import { deleteDestination, selectBlacklisted, selectTroubled } from '../storage/destinations.ts';
 import { insertQueuedEdus, selectEduDestinations } from '../storage/queue-edus.ts';
 import { insertQueuedPdus, selectPduDestinations } from '../storage/queue-pdus.ts';
 import { DestinationQueue } from './destination.ts';
@@ -22,6 +22,7 @@ export class Queues implements LivenessListener {
 
   async start(): Promise<void> {
     for (const s of await selectBlacklisted(this.ctx.db)) this.ctx.blacklist.add(s);
+    for (const s of await selectTroubled(this.ctx.db)) this.ctx.troubled.add(s);
     const waiting = new Set([...(await selectPduDestinations(this.ctx.db)), ...(await selectEduDestinations(this.ctx.db))]);
     for (const d of waiting) this.queue(d)?.wake();
   }
@@ -45,13 +46,13 @@ export class Queues implements LivenessListener {
 
   /** The server sent us a signed request: it is up, so stop backing off (and un-blacklist it). */
   serverIsAlive(serverName: string): void {
-    void (async () => {
-      const state = await selectDestination(this.ctx.db, serverName);
-      if (!state) return;
-      await deleteDestination(this.ctx.db, serverName);
-      this.ctx.blacklist.delete(serverName);
-      this.queue(serverName)?.wake();
-    })().catch((e) => this.ctx.log.warn('cannot reset destination backoff', { serverName, error: (e as Error).message }));
+    // Checked in memory first: this runs on every request another server makes.
+    if (!this.ctx.troubled.has(serverName)) return;
+    this.ctx.troubled.delete(serverName);
+    this.ctx.blacklist.delete(serverName);
+    void deleteDestination(this.ctx.db, serverName)
+      .then(() => this.queue(serverName)?.wake())
+      .catch((e) => this.ctx.log.warn('cannot reset destination backoff', { serverName, error: (e as Error).message }));
   }
 
   /** Destinations with a queue running or waiting (tests, metrics). */

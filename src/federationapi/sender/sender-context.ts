@@ -16,6 +16,8 @@ export interface SenderContext {
   backoff: BackoffOptions;
   /** Blacklisted destinations, kept in memory (and in federationapi_destinations). */
   blacklist: Set<string>;
+  /** Destinations with a row in federationapi_destinations (failing or blacklisted), in memory. */
+  troubled: Set<string>;
   nextTxnId(): string;
   now: () => number;
 }

@@ -36,6 +36,12 @@ export async function selectBlacklisted(q: Queryable): Promise<string[]> {
   return rows.map((r) => r.server_name);
 }
 
+/** Every destination with a row: failing now, or blacklisted. */
+export async function selectTroubled(q: Queryable): Promise<string[]> {
+  const rows = await q.all<{ server_name: string }>('SELECT server_name FROM federationapi_destinations');
+  return rows.map((r) => r.server_name);
+}
+
 export async function upsertDestination(q: Queryable, s: DestinationState): Promise<void> {
   await q.run(
     `INSERT INTO federationapi_destinations (server_name, failures, retry_at, blacklisted) VALUES ($1, $2, $3, $4)

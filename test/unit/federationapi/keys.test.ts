@@ -2,12 +2,38 @@
 // checks other servers' keys (and their validity for events of v5+ rooms), and the notary.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { KeyRing } from '../../../src/federationapi/keys/key-ring.ts';
+import { OurKeys } from '../../../src/federationapi/keys/our-keys.ts';
 import { encodePublicKey, verifyJsonSignature } from '../../../src/protocol/signing/index.ts';
 import { postgresAvailable } from '../../helpers/databases.ts';
 import { type FakeServer, fakeServer, jsonResponse, keyResponse, signerFor } from './fake-server.ts';
 import { type Stack, startStack } from './harness.ts';
 
 const DAY = 24 * 3600_000;
+
+describe('our keys ("Publishing Keys")', () => {
+  test('old_private_keys are published under old_verify_keys with their expired_ts, and count for events signed before then', () => {
+    const signer = signerFor(60);
+    const old = signerFor(61);
+    const clock = { now: 1_000_000 };
+    const keys = new OurKeys({
+      serverName: 'us.example',
+      keyId: 'ed25519:new',
+      signer,
+      validityMs: DAY,
+      oldKeys: [{ key_id: 'ed25519:old', public_key: encodePublicKey(old.publicKey), expired_at: 500_000 }],
+      now: () => clock.now,
+    });
+    const r = keys.response();
+    expect(r.old_verify_keys).toEqual({ 'ed25519:old': { key: encodePublicKey(old.publicKey), expired_ts: 500_000 } });
+    expect(r.valid_until_ts).toBe(1_000_000 + DAY);
+    expect(verifyJsonSignature(r, 'us.example', 'ed25519:new', signer.publicKey)).toBe(true);
+    expect(keys.publicKey('ed25519:old', 400_000)).toBe(encodePublicKey(old.publicKey));
+    expect(keys.publicKey('ed25519:old', 600_000)).toBeUndefined();
+    // Renewed once half the validity has passed, so copies held by notaries stay useful.
+    clock.now += DAY / 2 + 1;
+    expect(keys.response().valid_until_ts).toBe(clock.now + DAY);
+  });
+});
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe.skipIf(kind === 'postgres' && !postgresAvailable())(`server keys [${kind}]`, () => {

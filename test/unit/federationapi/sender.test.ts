@@ -106,6 +106,7 @@ describe('destination queues: retries, backoff, blacklist, restart', () => {
       maxRetries,
       backoff: { baseMs: 30, maxMs: 200 },
       blacklist: new Set(),
+      troubled: new Set(),
       nextTxnId: () => `q${Date.now()}-${n++}`,
       now: Date.now,
     });
