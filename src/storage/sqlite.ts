@@ -2,8 +2,9 @@
 // - the writer: every write and every transaction, one at a time through the writer queue, so
 //   concurrent callers never interleave inside someone else's transaction and "database is
 //   locked" never reaches them (busy_timeout still covers another process on the same file);
-// - the reader (read-only): plain reads outside a transaction; in WAL mode it sees the last
-//   committed state and never waits for the writer.
+// - the reader (read-only): plain reads outside a transaction while a transaction holds the
+//   writer; in WAL mode it sees the last committed state and never waits for the writer. Reads
+//   while the writer is free go to the writer, whose page cache is warm.
 // A `:memory:` database cannot be shared between connections, so it has one connection and
 // reads outside a transaction wait in the writer queue too (never seeing uncommitted rows).
 import { Database as BunDatabase, type Statement } from 'bun:sqlite';
@@ -147,6 +148,16 @@ class SqliteDatabase implements Database {
     if (!p.readOnly) {
       this.scope.assertNoOpenTx('all/get');
       return this.queue.with(() => fn(p.writer));
+    }
+    // The writer connection when no transaction holds it: it has the pages it just wrote in its
+    // cache, whereas in WAL mode the reader drops its whole cache after every commit by another
+    // connection and reads the pages back from the file (on a send, several reads follow writes).
+    if (this.queue.tryAcquire()) {
+      try {
+        return fn(p.writer);
+      } finally {
+        this.queue.release();
+      }
     }
     if (this.reader !== null) return fn(this.readerStatement(p));
     // :memory: — one connection: wait for open transactions, unless we are inside ours.
