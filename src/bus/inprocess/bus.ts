@@ -3,7 +3,10 @@
 //
 // Writes are batched: publishes made in the same tick share one transaction (their promises
 // resolve once it commits), and consumer bookkeeping (read positions, pending sets) is written
-// in the next macrotask, so a burst of deliveries and acks costs one commit.
+// in the next macrotask, so a burst of deliveries and acks costs one commit. A read position
+// that moved only over messages already acknowledged waits for the next commit (or a second at
+// most): losing it in a crash only delivers those messages again, which at-least-once allows,
+// and one message after another then costs one commit each instead of two.
 import type { Logger } from '../../setup/logger.ts';
 import { checkHeaders, checkName, checkSubject, consumerSettings, encodePayload } from '../message.ts';
 import type { Bus, ConsumeOptions, Headers, MessageHandler, StreamDef, Subscription } from '../types.ts';
@@ -23,6 +26,8 @@ interface QueuedPublish {
 }
 
 const TRIM_DELAY_MS = 1000;
+/** How long a read position that moved over acknowledged messages may wait to be written. */
+const HEAD_DELAY_MS = 1000;
 
 export class InProcessBus implements Bus {
   readonly kind = 'inprocess' as const;
@@ -36,6 +41,7 @@ export class InProcessBus implements Bus {
   private readonly trimDirty = new Set<LogStream>();
   private flushState: 'idle' | 'soon' | 'later' = 'idle';
   private trimTimer: ReturnType<typeof setTimeout> | undefined;
+  private headTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly subs = new Set<InProcessSubscription>();
   private closed = false;
 
@@ -132,9 +138,10 @@ export class InProcessBus implements Bus {
     if (this.closed) return;
     await Promise.all([...this.subs].map((s) => s.stop()));
     this.subs.clear();
-    this.flush();
+    this.flush(true);
     this.closed = true;
     if (this.trimTimer) clearTimeout(this.trimTimer);
+    if (this.headTimer) clearTimeout(this.headTimer);
     for (const st of this.streams.values()) st.trim();
     this.store?.close();
   }
@@ -172,9 +179,16 @@ export class InProcessBus implements Bus {
     else if (first) setImmediate(() => this.flush());
   }
 
-  private flush(): void {
-    if (this.flushState === 'idle' || this.closed) return;
+  /** `force`: write deferred read positions too (on close, and when their delay is up). */
+  private flush(force = false): void {
+    if ((this.flushState === 'idle' && !force) || this.closed) return;
     this.flushState = 'idle';
+    if (!force && this.queue.length === 0 && this.waiters.length === 0 && this.seqDirty.size === 0 && this.onlyHeads()) {
+      this.deferHeads();
+      return;
+    }
+    if (this.headTimer) clearTimeout(this.headTimer);
+    this.headTimer = undefined;
     const queue = this.queue;
     const waiters = this.waiters;
     const wake = this.toWake;
@@ -212,6 +226,24 @@ export class InProcessBus implements Bus {
       this.trimTimer = setTimeout(() => this.trim(), TRIM_DELAY_MS);
       this.trimTimer.unref?.();
     }
+  }
+
+  /** True when the dirty consumers changed nothing but read positions over acknowledged
+   *  messages: no message delivered and still unacknowledged lacks its row, no row is stale. */
+  private onlyHeads(): boolean {
+    for (const c of this.dirtyConsumers) {
+      for (const seq of c.dirtySeqs) if (c.pending.has(seq) !== c.persisted.has(seq)) return false;
+    }
+    return true;
+  }
+
+  private deferHeads(): void {
+    if (this.headTimer || this.dirtyConsumers.size === 0) return;
+    this.headTimer = setTimeout(() => {
+      this.headTimer = undefined;
+      this.flush(true);
+    }, HEAD_DELAY_MS);
+    this.headTimer.unref?.();
   }
 
   private batch(queue: QueuedPublish[], dirty: Set<ConsumerState>): WriteBatch {
