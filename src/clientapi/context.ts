@@ -5,7 +5,6 @@ import type { KeyserverApi } from '../keyserver/api.ts';
 import type { RoomserverApi } from '../roomserver/api.ts';
 import type { Logger } from '../setup/logger.ts';
 import type { UserApi } from '../userapi/api.ts';
-import type { TxnStore } from './rooms/txns.ts';
 import type { Uia } from './uia/index.ts';
 
 /** The key server hears of device changes: device lists and keys of deleted devices. */
@@ -19,6 +18,7 @@ export type RoomsRoomserver = ClientapiRoomserver &
   Pick<
     RoomserverApi,
     | 'createRoom'
+    | 'sentEvent'
     | 'roomVersion'
     | 'currentState'
     | 'stateAfterEvent'
@@ -51,13 +51,11 @@ export interface ClientapiContext {
   roomserver?: ClientapiRoomserver;
   /** The same room server when it offers the room endpoints' calls; they are mounted only then. */
   rooms?: RoomsRoomserver;
-  /** Transaction IDs of sends and redactions (present with `rooms`). */
-  txns?: TxnStore;
   /** Absent in a process without end-to-end encryption keys (tests of the account endpoints alone). */
   keyserver?: ClientapiKeyserver;
   uia: Uia;
   log: Logger;
 }
 
-/** The context of a room endpoint: `rooms` and `txns` are there (routes.ts mounts them only then). */
-export type RoomsContext = ClientapiContext & { rooms: RoomsRoomserver; txns: TxnStore };
+/** The context of a room endpoint: `rooms` is there (routes.ts mounts them only then). */
+export type RoomsContext = ClientapiContext & { rooms: RoomsRoomserver };

@@ -1,11 +1,11 @@
 // createClientapi: the client-server API endpoints of accounts, devices and profiles, and, with a
-// room server, of rooms. Its one table (transaction IDs of sends, rooms/txns.ts) is in the
-// database, like UIA sessions in the user API's, so several can run side by side.
+// room server, of rooms. It keeps no table: transaction IDs of sends are the room server's
+// idempotency keys (rooms/txns.ts) and UIA sessions are the user API's, so several can run side
+// by side.
 import type { Authenticate } from '../http/auth.ts';
 import type { Base, Component } from '../setup/base.ts';
 import type { UserApi } from '../userapi/api.ts';
 import { type ClientapiContext, type ClientapiKeyserver, type ClientapiRoomserver, hasRoomsApi } from './context.ts';
-import { createTxnStore } from './rooms/txns.ts';
 import { type RouteGroup, mountClientapi, routeGroups } from './routes.ts';
 import { createUia } from './uia/index.ts';
 
@@ -30,17 +30,12 @@ export interface ClientapiComponent extends Component<ClientApi> {
 
 export function createClientapi(base: Base, deps: ClientapiDeps): ClientapiComponent {
   const rooms = hasRoomsApi(deps.roomserver) ? deps.roomserver : undefined;
-  // The transaction table needs no configuration of its own: it lives in the room server's
-  // database (its own clientapi_ table), which every process serving room endpoints has
-  // configured (room_server.database, or global.database). Opened on the first send.
-  const txns = rooms ? createTxnStore(() => base.openDatabase(base.config.room_server.database)) : undefined;
   const ctx: ClientapiContext = {
     config: base.config,
     serverName: base.serverName,
     userapi: deps.userapi,
     roomserver: deps.roomserver,
     rooms,
-    txns,
     keyserver: deps.keyserver,
     uia: createUia({ userapi: deps.userapi, serverName: base.serverName, config: base.config }),
     log: base.log.child('clientapi'),
@@ -52,9 +47,7 @@ export function createClientapi(base: Base, deps: ClientapiDeps): ClientapiCompo
     mountRoutes(app, routerDeps) {
       mountClientapi(app, routerDeps, groups);
     },
-    async close() {
-      await txns?.close();
-    },
+    async close() {},
   };
 }
 

@@ -77,7 +77,7 @@ function roomGroups(ctx: RoomsContext): RouteGroup[] {
   ];
 }
 
-const hasRooms = (ctx: ClientapiContext): ctx is RoomsContext => ctx.rooms !== undefined && ctx.txns !== undefined;
+const hasRooms = (ctx: ClientapiContext): ctx is RoomsContext => ctx.rooms !== undefined;
 
 export function routeGroups(ctx: ClientapiContext): RouteGroup[] {
   return [

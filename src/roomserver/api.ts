@@ -33,6 +33,12 @@ export interface SendEventRequest {
   txn?: { deviceId: string; txnId: string };
   /** origin_server_ts to use (application services' `ts` parameter); now by default. */
   originServerTs?: number;
+  /**
+   * Makes the send idempotent for its sender: a later request with the same sender and key stores
+   * nothing and answers the first one's event, for a day. The key is the caller's to scope (the
+   * client API's name the device, the endpoint and its path parameters, the room among them).
+   */
+  idempotencyKey?: string;
 }
 
 export interface CreateRoomRequest {
@@ -112,6 +118,8 @@ export interface InputRoomEventResult {
 export interface RoomserverApi {
   /** Builds, signs, authorises and stores an event in a room we are in; resolves once stored. */
   sendEvent(req: SendEventRequest): Promise<{ eventId: string; nid: number }>;
+  /** The event an earlier sendEvent of `sender` with this idempotency key stored, if any. */
+  sentEvent(sender: string, idempotencyKey: string): Promise<{ eventId: string; nid: number } | null>;
   /** Creates a room: the create event, then initialEvents, atomically and in order. */
   createRoom(req: CreateRoomRequest): Promise<{ roomId: string }>;
   /** Events from other servers, processed in order (each in its room's queue). */
@@ -153,6 +161,7 @@ export interface RoomserverApi {
 
 export const ROOMSERVER_METHODS = [
   'sendEvent',
+  'sentEvent',
   'createRoom',
   'inputRoomEvents',
   'roomVersion',

@@ -7,6 +7,7 @@ import type { Logger } from '../setup/logger.ts';
 import type { Database } from '../storage/types.ts';
 import type { EventStore } from './event-store.ts';
 import type { GroupCommitter } from './input/committer.ts';
+import type { IdempotencyKeys } from './input/idempotency.ts';
 import type { OutputPublisher } from './input/publish-output.ts';
 import type { NidMap } from './nid-map.ts';
 import type { RoomQueues } from './room-queues.ts';
@@ -41,6 +42,7 @@ export interface RoomserverContext {
   readonly queues: RoomQueues;
   readonly output: OutputPublisher;
   readonly committer: GroupCommitter;
+  readonly idempotency: IdempotencyKeys;
   /** Signature checks of the auth rules: our own key, plus whatever `keys` knows. */
   readonly verifier: AuthVerifier;
   readonly now: () => number;

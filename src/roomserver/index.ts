@@ -13,6 +13,7 @@ import { Counter, type RoomserverContext, type ServerKeyLookup } from './context
 import { createRoom } from './create-room.ts';
 import { EventStore, toStoredEvent } from './event-store.ts';
 import { GroupCommitter } from './input/committer.ts';
+import { IdempotencyKeys } from './input/idempotency.ts';
 import { inputRoomEvents } from './input/input-events.ts';
 import { OutputPublisher } from './input/publish-output.ts';
 import { sendEvent } from './input/send-event.ts';
@@ -110,6 +111,7 @@ export async function buildRoomserver(parts: RoomserverParts): Promise<Roomserve
     queues: new RoomQueues(parts.maxConcurrentRooms ?? DEFAULT_MAX_ROOMS),
     output,
     committer: new GroupCommitter(db, () => context!),
+    idempotency: new IdempotencyKeys(db),
     verifier: authVerifier(parts.serverName, parts.signingKey.keyId, signer.publicKey, parts.keys),
     now: parts.now ?? Date.now,
   };
@@ -122,6 +124,7 @@ export async function buildRoomserver(parts: RoomserverParts): Promise<Roomserve
 function roomserverApi(ctx: RoomserverContext): Roomserver {
   return {
     sendEvent: (req) => sendEvent(ctx, req),
+    sentEvent: async (sender, key) => (await ctx.idempotency.stored(sender, key)) ?? null,
     createRoom: (req) => createRoom(ctx, req),
     roomVersion: (roomId) => roomVersion(ctx, roomId),
     currentState: (roomId, filter) => currentState(ctx, roomId, filter),

@@ -14,11 +14,16 @@ import { txnKey } from '../rooms/txns.ts';
 const redactBody = v.object({ reason: v.string().opt() });
 
 async function redact(ctx: RoomsContext, requester: Requester, roomId: string, eventId: string, body: JsonObject, txnId?: string) {
+  const idempotencyKey = txnId === undefined ? undefined : txnKey(requester.deviceId, 'redact', roomId, eventId, txnId);
+  // The checks read the room as it is now, which a first attempt may have changed.
+  const sent = idempotencyKey === undefined ? null : await ctx.rooms.sentEvent(requester.userId, idempotencyKey);
+  if (sent) return sent.eventId;
   const version = await knownRoom(ctx.rooms, roomId);
   checkContentSize(body);
   await checkRedaction(ctx, requester.userId, roomId, version, eventId);
   const txn = txnId === undefined ? undefined : { deviceId: requester.deviceId, txnId };
-  const { eventId: redactionId } = await ctx.rooms.sendEvent({ roomId, sender: requester.userId, event: redactionPrototype(eventId, body), txn });
+  const event = redactionPrototype(eventId, body);
+  const { eventId: redactionId } = await ctx.rooms.sendEvent({ roomId, sender: requester.userId, event, txn, idempotencyKey });
   return redactionId;
 }
 
@@ -29,8 +34,7 @@ export function redactionOps(ctx: RoomsContext): Operation[] {
       { method: 'PUT', path: '/rooms/:roomId/redact/:eventId/:txnId', access: 'user', rateLimited: true, body: redactBody },
       async function redactEvent({ params, body, requester }) {
         const { roomId, eventId, txnId } = params as { roomId: string; eventId: string; txnId: string };
-        const key = txnKey('redact', roomId, eventId, txnId);
-        return { event_id: await ctx.txns.once(requester, key, () => redact(ctx, requester, roomId, eventId, body as JsonObject, txnId)) };
+        return { event_id: await redact(ctx, requester, roomId, eventId, body as JsonObject, txnId) };
       },
     ),
 

@@ -19,14 +19,18 @@ async function sendMessage(ctx: RoomsContext, requester: Requester, roomId: stri
   checkEventType(type);
   checkContentSize(content);
   checkTombstone(roomId, type, content);
+  const idempotencyKey = txnId === undefined ? undefined : txnKey(requester.deviceId, 'send', roomId, type, txnId);
   let event: EventPrototype = { type, content };
   if (type === EventType.Redaction) {
     const redacts = redactsOf(content);
+    // The checks read the room as it is now, which a first attempt may have changed.
+    const sent = idempotencyKey === undefined ? null : await ctx.rooms.sentEvent(requester.userId, idempotencyKey);
+    if (sent) return sent.eventId;
     await checkRedaction(ctx, requester.userId, roomId, await knownRoom(ctx.rooms, roomId), redacts);
     event = redactionPrototype(redacts, content);
   }
   const txn = txnId === undefined ? undefined : { deviceId: requester.deviceId, txnId };
-  const { eventId } = await ctx.rooms.sendEvent({ roomId, sender: requester.userId, event, txn });
+  const { eventId } = await ctx.rooms.sendEvent({ roomId, sender: requester.userId, event, txn, idempotencyKey });
   return eventId;
 }
 
@@ -37,9 +41,7 @@ export function roomSendOps(ctx: RoomsContext): Operation[] {
       { method: 'PUT', path: '/rooms/:roomId/send/:eventType/:txnId', access: 'user-or-guest', rateLimited: true, body: v.anyObject() },
       async function sendMessageWithTxn({ params, body, requester }) {
         const { roomId, eventType, txnId } = params as { roomId: string; eventType: string; txnId: string };
-        const key = txnKey('send', roomId, eventType, txnId);
-        const eventId = await ctx.txns.once(requester, key, () => sendMessage(ctx, requester, roomId, eventType, body as JsonObject, txnId));
-        return { event_id: eventId };
+        return { event_id: await sendMessage(ctx, requester, roomId, eventType, body as JsonObject, txnId) };
       },
     ),
 

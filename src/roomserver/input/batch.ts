@@ -3,6 +3,7 @@
 import type { EventView } from '../../protocol/event.ts';
 import type { OutputRoomEvent } from '../api.ts';
 import type { LoadedEvent } from '../event-store.ts';
+import type { IdempotencyRow } from '../storage/idempotency-keys.ts';
 import { NidUses } from '../nid-map.ts';
 import type { RoomInfo } from '../room-info.ts';
 import type { Snapshot } from '../state/snapshot.ts';
@@ -52,6 +53,8 @@ export class WriteBatch {
   /** Stored events whose JSON a redaction replaces with the pruned copy. */
   readonly prunes: { target: LoadedEvent; json: string; view: EventView; redactionId: string }[] = [];
   readonly outputs: QueuedOutput[] = [];
+  /** The idempotency key of the send this batch stores (SendEventRequest.idempotencyKey). */
+  idempotency: IdempotencyRow | undefined = undefined;
 
   add(e: PreparedEvent): void {
     this.events.push(e);

@@ -1,6 +1,6 @@
 // Writing a prepared batch in ONE transaction: events and their JSON, state blocks and
 // snapshots, forward extremities and current state (the rooms row), memberships, redactions and
-// the OutputRoomEvent messages. A crash leaves all of it or none. The statements do not depend on
+// the OutputRoomEvent messages, and the idempotency key of a send. A crash leaves all of it or none. The statements do not depend on
 // each other's results (NIDs are handed out in memory), so they are sent together: PostgreSQL
 // gets them pipelined, SQLite runs them back to back. Caches learn about the batch only after
 // the commit. committer.ts puts the batches of rooms committing at the same time in one
@@ -47,6 +47,7 @@ export function writeBatch(ctx: RoomserverContext, tx: Queryable, batch: WriteBa
     w.push(batch.newRooms.has(r.nid) ? insertRoom(tx, row) : updateRoom(tx, row));
   }
   for (const o of batch.outputs) w.push(insertOutput(tx, o.id, o.roomNid, JSON.stringify(withoutBody(o.message))));
+  if (batch.idempotency) w.push(...ctx.idempotency.write(tx, batch.idempotency));
   return w;
 }
 
@@ -59,6 +60,7 @@ export function afterCommit(ctx: RoomserverContext, batch: WriteBatch): void {
   }
   for (const e of batch.events) ctx.events.put(loadedOf(e));
   for (const p of batch.prunes) ctx.events.put({ ...p.target, view: p.view, redactedBecause: p.redactionId });
+  if (batch.idempotency) ctx.idempotency.committed(batch.idempotency);
 }
 
 function eventRow(e: PreparedEvent): EventRow {
