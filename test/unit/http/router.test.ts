@@ -101,6 +101,37 @@ describe('router', () => {
     expect(await json(ok)).toEqual({ name: 'x', count: 2, user: '@a:x' });
   });
 
+  test('M_TOO_LARGE whether the body declares its length, understates it, or streams without one', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(100) });
+    const small = '{"name":"x"}';
+    const withLength = (body: string, length: number) => {
+      const req = post(body);
+      req.headers.set('content-length', String(length));
+      return req;
+    };
+    const chunked = (body: string) =>
+      new Request('http://x/_matrix/client/v3/things', {
+        method: 'POST',
+        headers: { Authorization: 'Bearer good' },
+        body: new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode(body.slice(0, 10)));
+            c.enqueue(new TextEncoder().encode(body.slice(10)));
+            c.close();
+          },
+        }),
+      });
+    const errcode = async (req: Request) => {
+      const res = await build(64).request(req);
+      return [res.status, (await json(res)).errcode];
+    };
+    expect(await errcode(withLength(big, big.length))).toEqual([413, 'M_TOO_LARGE']);
+    expect(await errcode(withLength(big, 10))).toEqual([413, 'M_TOO_LARGE']);
+    expect(await errcode(chunked(big))).toEqual([413, 'M_TOO_LARGE']);
+    expect((await build(64).request(withLength(small, small.length))).status).toBe(200);
+    expect((await build(64).request(chunked(small))).status).toBe(200);
+  });
+
   test('rate limit answers 429 M_LIMIT_EXCEEDED with retry_after_ms', async () => {
     const app = build();
     for (let i = 0; i < 3; i++) expect((await app.request(post('{"name":"x"}'))).status).toBe(200);
