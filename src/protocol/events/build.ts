@@ -36,6 +36,8 @@ export interface BuildEventInput {
 export interface BuiltEvent {
   readonly pdu: PduJson;
   readonly event: EventView;
+  /** The canonical JSON of `pdu` (room version's number rules): the text to store and send. */
+  readonly canonical: string;
 }
 
 /** Builds, hashes and signs an event as `origin` with `keyId`. Throws InvalidEventError if invalid. */
@@ -67,8 +69,8 @@ export function buildEvent(input: BuildEventInput, origin: string, keyId: string
   checkPduFormat(pdu, version);
   const { pdu: signed, eventId } = hashAndSignChecked(pdu, version, origin, keyId, signer);
   if (input.unsigned !== undefined) signed.unsigned = input.unsigned;
-  checkEventSize(signed, version);
-  return { pdu: signed, event: eventView(signed, version, eventId) };
+  const canonical = checkEventSize(signed, version);
+  return { pdu: signed, event: eventView(signed, version, eventId), canonical };
 }
 
 function hashAndSignChecked(...args: Parameters<typeof hashAndSign>): ReturnType<typeof hashAndSign> {

@@ -46,8 +46,8 @@ export function parseEvent(json: unknown, roomVersion: string | RoomVersion): Ev
   return eventView(pdu, version, eventId);
 }
 
-/** Canonical JSON (strict from v6) of at most MAX_EVENT_BYTES. Throws InvalidEventError. */
-export function checkEventSize(pdu: PduJson, version: RoomVersion): void {
+/** Canonical JSON (strict from v6) of at most MAX_EVENT_BYTES; returns that JSON. Throws InvalidEventError. */
+export function checkEventSize(pdu: PduJson, version: RoomVersion): string {
   let canonical: string;
   try {
     canonical = canonicalJson(pdu, jsonOptions(version));
@@ -59,6 +59,7 @@ export function checkEventSize(pdu: PduJson, version: RoomVersion): void {
   if (canonical.length * 3 > MAX_EVENT_BYTES && byteLength(canonical) > MAX_EVENT_BYTES) {
     throw new InvalidEventError(`event is larger than ${MAX_EVENT_BYTES} bytes`);
   }
+  return canonical;
 }
 
 /** The view of a PDU already known to be valid, with its event ID. */

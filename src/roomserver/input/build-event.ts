@@ -31,6 +31,8 @@ export interface LocalEventInput {
 export interface BuiltLocalEvent {
   readonly pdu: PduJson;
   readonly view: EventView;
+  /** The canonical JSON of `pdu`, the text to store (computed once, by the size check). */
+  readonly json: string;
   /** The state the event was authorised against: what the auth events selection names, plus
    *  the create event (which v12 events do not list but the rules read) and the history
    *  visibility. */
@@ -91,7 +93,7 @@ export async function buildLocalEvent(
       ctx.keyId,
       ctx.signer,
     );
-    return { pdu: built.pdu, view: built.event, authState };
+    return { pdu: built.pdu, view: built.event, json: built.canonical, authState };
   } catch (err) {
     throw eventError(err);
   }

@@ -4,7 +4,7 @@ import { MatrixError } from '../../http/errors.ts';
 import type { RoomserverContext } from '../context.ts';
 import type { RoomInfo } from '../room-info.ts';
 import type { PreparedEvent, WriteBatch } from './batch.ts';
-import { buildLocalEvent, canonicalText, type LocalEventInput } from './build-event.ts';
+import { buildLocalEvent, type LocalEventInput } from './build-event.ts';
 import { authoriseLocal } from './check-auth.ts';
 import { metasById, metasByNid } from './load.ts';
 import { isRedaction, localRedactionAllowed, recordRedaction } from './redaction.ts';
@@ -54,7 +54,7 @@ export async function prepareLocalEvent(
     nid,
     roomNid: room.nid,
     view,
-    json: canonicalText(built.pdu, rv),
+    json: built.json,
     typeNid,
     stateKeyNid,
     kind: 'new',

@@ -11,6 +11,7 @@ import {
   roomIdFromCreateEvent,
   verifyEventSignatures,
 } from '../../../../src/protocol/events/index.ts';
+import { canonicalJson } from '../../../../src/protocol/canonical-json.ts';
 import { ROOM_VERSIONS } from '../../../../src/protocol/room-versions.ts';
 import { nobleEd25519 } from '../../../../src/protocol/signing/index.ts';
 import { KEY_ID, message, ORIGIN, PUBLIC_KEY, SEED, signer, someRef, version } from './fixtures.ts';
@@ -20,8 +21,9 @@ const lookup = (server: string, keyId: string) => (server === ORIGIN && keyId ==
 describe('every room version: built events are hashed, signed and parse back', () => {
   for (const v of ROOM_VERSIONS.values()) {
     test(`room version ${v.id}`, () => {
-      const { pdu, event } = message(v.id, { body: 'hello', msgtype: 'm.text' }, { unsigned: { transaction_id: 't1' } });
+      const { pdu, event, canonical } = message(v.id, { body: 'hello', msgtype: 'm.text' }, { unsigned: { transaction_id: 't1' } });
       expect(checkContentHash(pdu, v)).toBe(true);
+      expect(canonical).toBe(canonicalJson(pdu, { lenientNumbers: !v.strictCanonicalJson }));
       expect(verifyEventSignatures(pdu, v, lookup)).toEqual({ ok: true });
       expect(computeEventId(pdu, v)).toBe(event.eventId);
       const parsed = parseEvent(JSON.parse(JSON.stringify(pdu)), v.id);
