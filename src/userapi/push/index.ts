@@ -10,6 +10,7 @@ import type { OutputRoomEvent } from '../../roomserver/api.ts';
 import type { UserApi } from '../api.ts';
 import { deleteReadBefore, deleteRoomNotifications } from '../storage/notifications.ts';
 import { deletePusher } from '../storage/pushers.ts';
+import { BoundedMap } from './bounded-map.ts';
 import type { PushContext } from './context.ts';
 import { notificationMethods } from './notifications-api.ts';
 import { notifyEvent } from './notify-event.ts';
@@ -28,6 +29,8 @@ export const ROOM_EVENTS_DURABLE = 'UserAPIPushRoomEvents';
 /** How long read notifications stay listed by GET /notifications. */
 const KEEP_READ_MS = 30 * 24 * 3600_000;
 const PRUNE_EVERY_MS = 3600_000;
+/** (user, room) pairs remembered as having nothing unread: a few megabytes at most. */
+const ALL_READ_PAIRS = 50_000;
 
 export type PushMethods = Pick<
   UserApi,
@@ -84,6 +87,7 @@ export function createPush(parts: PushParts): Push {
     roomserver: parts.roomserver,
     rooms: parts.roomserver ? new RoomFacts(parts.roomserver) : undefined,
     threads: parts.roomserver ? new ThreadResolver(parts.roomserver) : undefined,
+    allRead: new BoundedMap(ALL_READ_PAIRS),
   };
   const subs: Subscription[] = [];
   let pruner: ReturnType<typeof setInterval> | undefined;

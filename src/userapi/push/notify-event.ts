@@ -8,7 +8,7 @@ import { EventType, Membership } from '../../protocol/constants.ts';
 import type { PushAction } from '../api.ts';
 import { hasUnread, insertNotifications, markRead } from '../storage/notifications.ts';
 import { localpartOf } from '../user-id.ts';
-import type { PushContext } from './context.ts';
+import { type PushContext, readKey } from './context.ts';
 import { publishCounts } from './counts.ts';
 import { type PushOutcome, evaluateRules, outcomeOf, type PushEvent } from './evaluate.ts';
 import { pushBadge, pushEvent } from './pushes.ts';
@@ -59,6 +59,14 @@ async function evaluateFor(ctx: PushContext, msg: NewRoomEvent, users: string[],
   return out;
 }
 
+async function mayHaveUnread(ctx: PushContext, localpart: string, roomId: string): Promise<boolean> {
+  const key = readKey(localpart, roomId);
+  if (ctx.allRead.get(key)) return false;
+  const unread = await hasUnread(ctx.db, localpart, roomId);
+  if (!unread) ctx.allRead.set(key, true);
+  return unread;
+}
+
 export async function notifyEvent(ctx: PushContext, msg: NewRoomEvent): Promise<void> {
   ctx.rooms!.apply(msg);
   const { event, roomId } = msg;
@@ -71,8 +79,9 @@ export async function notifyEvent(ctx: PushContext, msg: NewRoomEvent): Promise<
   const notified = await evaluateFor(ctx, msg, users, memberCount, meta);
   // The sender's read marker moves only if something is unread; usually nothing is, and the
   // write transaction is saved.
-  const senderMayRead = senderLocalpart !== null && (await hasUnread(ctx.db, senderLocalpart, roomId));
+  const senderMayRead = senderLocalpart !== null && (await mayHaveUnread(ctx, senderLocalpart, roomId));
   if (notified.length === 0 && !senderMayRead) return;
+  for (const n of notified) ctx.allRead.delete(readKey(n.localpart, roomId));
   const threadId = await ctx.threads!.threadOf(event.eventId, event.json);
   const ts = ctx.now();
   const senderRead = await ctx.db.transaction(async (tx) => {
