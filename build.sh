@@ -90,8 +90,9 @@ mkdir -p "$OUT_DIR"
 # when used, which keeps an idle SQLite monolith about 20 MB smaller.
 # Never strip the result: the application is stored inside the executable, and strip removes it.
 step "compiling cmd/dendrite.ts into $OUT_DIR/dendrite${TARGET:+ for $TARGET}"
-# The thumbnail worker is a second entrypoint: worker threads load it from inside the binary.
-"$BUN" build --compile --splitting --minify cmd/dendrite.ts src/mediaapi/thumbnail/worker.ts --outfile "$OUT_DIR/dendrite" ${TARGET_ARGS[@]+"${TARGET_ARGS[@]}"} \
+# The thumbnail worker and the SQLite checkpointer are more entrypoints: worker threads load them
+# from inside the binary.
+"$BUN" build --compile --splitting --minify cmd/dendrite.ts src/mediaapi/thumbnail/worker.ts src/storage/checkpoint-worker.ts --outfile "$OUT_DIR/dendrite" ${TARGET_ARGS[@]+"${TARGET_ARGS[@]}"} \
   || die "bun build failed (see above)"
 
 case "$TARGET" in

@@ -7,7 +7,10 @@
 //   while the writer is free go to the writer, whose page cache is warm.
 // A `:memory:` database cannot be shared between connections, so it has one connection and
 // reads outside a transaction wait in the writer queue too (never seeing uncommitted rows).
+// A file database that keeps writing gets a third connection, on a worker thread, that does the
+// WAL checkpoints (checkpointer.ts).
 import { Database as BunDatabase, type Statement } from 'bun:sqlite';
+import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from './checkpointer.ts';
 import { rewriteSql } from './dialect.ts';
 import { assertOpen, TxScope, type TxState } from './tx-scope.ts';
 import type { Database, Queryable, Row, RunResult, SqlValue, Tx } from './types.ts';
@@ -17,7 +20,13 @@ export interface SqliteOptions {
   busyTimeoutMs?: number;
   /** Prepared statements kept per database. Default 1000. */
   statementCacheSize?: number;
+  /** Checkpoint on a worker thread once the database keeps writing (file databases). Default true. */
+  backgroundCheckpoints?: boolean;
 }
+
+/** Write transactions before the checkpointer thread starts: a database that hardly writes (a
+ *  test, a CLI command) never pays for the thread. */
+const CHECKPOINTER_AFTER_WRITES = 256;
 
 interface Prepared {
   text: string;
@@ -99,11 +108,15 @@ class SqliteDatabase implements Database {
   private readonly queue = new WriterQueue();
   private readonly scope = new TxScope();
   private closed = false;
+  private writes = 0;
+  private checkpointer: Promise<Checkpointer | undefined> | undefined;
+  private readonly checkpointPath: string | undefined;
 
   constructor(path: string, opts: SqliteOptions) {
     const busy = opts.busyTimeoutMs ?? 10_000;
     this.cacheSize = opts.statementCacheSize ?? 1000;
     const memory = path === ':memory:' || path === '';
+    this.checkpointPath = memory || opts.backgroundCheckpoints === false ? undefined : path;
     this.writer = new BunDatabase(path, { create: true, readwrite: true });
     try {
       // WAL lets the reader run beside the writer; NORMAL syncs at checkpoints only, which
@@ -179,13 +192,30 @@ class SqliteDatabase implements Database {
     this.scope.assertNoOpenTx('run');
     const args = bind(params);
     const p = this.prepared(sql);
-    return this.queue.with(() => ({ changes: p.writer.run(...args).changes }));
+    const result = await this.queue.with(() => ({ changes: p.writer.run(...args).changes }));
+    this.wrote();
+    return result;
   }
 
   async exec(sql: string): Promise<void> {
     this.scope.assertNoOpenTx('exec');
     const text = rewriteSql(sql, 'sqlite');
     await this.queue.with(() => void this.writer.run(text));
+    this.wrote();
+  }
+
+  /** Counts writes; starts the checkpointer thread once the database proves busy. */
+  private wrote(): void {
+    if (++this.writes !== CHECKPOINTER_AFTER_WRITES || this.checkpointPath === undefined || this.closed) return;
+    this.checkpointer = startCheckpointer(this.checkpointPath).then(async (c) => {
+      if (c && this.closed) {
+        await c.stop();
+        return undefined;
+      }
+      // Without the worker, SQLite's own checkpoints (every 1000 pages) stay as they were.
+      if (c) this.writer.run(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT}`);
+      return c;
+    });
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -200,6 +230,7 @@ class SqliteDatabase implements Database {
       try {
         const result = await this.scope.run(state, () => fn(new SqliteTx(this, state)));
         this.prepared('COMMIT').writer.run();
+        this.wrote();
         return result;
       } catch (err) {
         if (this.writer.inTransaction) this.prepared('ROLLBACK').writer.run();
@@ -222,6 +253,9 @@ class SqliteDatabase implements Database {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    const checkpointer = this.checkpointer;
+    this.checkpointer = undefined;
+    await (await checkpointer)?.stop();
     // Let the running transaction and queued writers finish first.
     await this.queue.acquire();
     this.closed = true;
