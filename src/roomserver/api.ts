@@ -92,8 +92,8 @@ export interface PublicRoomsResponse {
  */
 export interface InputRoomEvent {
   /** 'new': live, may move the forward extremities, published; 'old': backfilled history, stored
-   *  with its state but extremities untouched and not published; 'outlier': no state, no place in
-   *  the DAG yet (auth chains, the state of a room being joined). */
+   *  with its state but extremities untouched, published as old_room_event; 'outlier': no state,
+   *  no place in the DAG yet (auth chains, the state of a room being joined). */
   kind: 'new' | 'old' | 'outlier';
   pdu: PduJson;
   /** 'new' events: the server to send the event on as; absent when it must not be sent on. */
@@ -102,6 +102,24 @@ export interface InputRoomEvent {
   roomVersion?: string;
   /** The state before the event as event IDs (all stored), when its prev events are not known. */
   stateBefore?: string[];
+  /**
+   * 'new' events with `stateBefore` only: our own join that another server accepted (send_join).
+   * Whatever this server knew of the room is out of date (none of its users were in it), so the
+   * event becomes the room's only forward extremity, the state after it the current state, and
+   * it is not checked against the old current state (no soft failure).
+   */
+  resetsRoom?: boolean;
+}
+
+/**
+ * A membership event of one of our users in a room this server is not in (Server-Server API,
+ * "Inviting to a room", "Leaving Rooms (Rejecting Invites)", "Knocking upon a room"): an invite
+ * another server asked us to sign, or the leave or knock we sent through a resident server.
+ */
+export interface OutOfBandMembershipRequest {
+  /** Checked by the caller (format, hashes, signatures); `unsigned` is kept (invite_room_state, knock_room_state). */
+  pdu: PduJson;
+  roomVersion: string;
 }
 
 export interface InputRoomEventResult {
@@ -124,6 +142,21 @@ export interface RoomserverApi {
   createRoom(req: CreateRoomRequest): Promise<{ roomId: string }>;
   /** Events from other servers, processed in order (each in its room's queue). */
   inputRoomEvents(events: InputRoomEvent[]): Promise<InputRoomEventResult[]>;
+  /**
+   * Stores an out-of-band membership event: it cannot be authorised here (its auth events are on
+   * other servers), so it is kept as an outlier that becomes the user's membership in our view of
+   * the room (created with `roomVersion` when unknown), and is published as a new_room_event that
+   * changes only that member's state, so sync shows the invite, the rejection or the knock.
+   */
+  inputOutOfBandMembership(req: OutOfBandMembershipRequest): Promise<InputRoomEventResult>;
+  /**
+   * The event `sender` would send now in a room we are in, unsigned and not stored, after the
+   * auth rules allowed it against the current state (M_FORBIDDEN otherwise): the template of
+   * make_join, make_leave and make_knock for another server's user, or the invite we have the
+   * invited server sign. A restricted join gets join_authorised_via_users_server when one of our
+   * users can vouch (as sendEvent does). Carries `origin` and `origin_server_ts`.
+   */
+  eventTemplate(req: { roomId: string; sender: string; event: EventPrototype }): Promise<{ roomVersion: string; event: PduJson }>;
 
   /** null when the room is unknown to this server. */
   roomVersion(roomId: string): Promise<string | null>;
@@ -164,6 +197,8 @@ export const ROOMSERVER_METHODS = [
   'sentEvent',
   'createRoom',
   'inputRoomEvents',
+  'inputOutOfBandMembership',
+  'eventTemplate',
   'roomVersion',
   'currentState',
   'stateEvent',
@@ -206,6 +241,15 @@ export type OutputRoomEvent =
       txn?: { deviceId: string; txnId: string };
       /** Whether to send it to other servers in the room, and as which server. */
       sendAsServer?: string;
+      /** m.room.history_visibility in force for this event. */
+      historyVisibility: string;
+    }
+  | {
+      /** A backfilled event ('old' input): history before what readers have, no state change. */
+      kind: 'old_room_event';
+      roomId: string;
+      roomVersion: string;
+      event: StoredEvent;
       /** m.room.history_visibility in force for this event. */
       historyVisibility: string;
     }

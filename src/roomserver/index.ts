@@ -11,10 +11,12 @@ import type { Database } from '../storage/types.ts';
 import type { RoomserverApi } from './api.ts';
 import { Counter, type RoomserverContext, type ServerKeyLookup } from './context.ts';
 import { createRoom } from './create-room.ts';
+import { eventTemplate } from './event-template.ts';
 import { EventStore, toStoredEvent } from './event-store.ts';
 import { GroupCommitter } from './input/committer.ts';
 import { IdempotencyKeys } from './input/idempotency.ts';
 import { inputRoomEvents } from './input/input-events.ts';
+import { inputOutOfBandMembership } from './input/out-of-band.ts';
 import { OutputPublisher } from './input/publish-output.ts';
 import { sendEvent } from './input/send-event.ts';
 import { NidMap } from './nid-map.ts';
@@ -150,6 +152,8 @@ function roomserverApi(ctx: RoomserverContext): Roomserver {
     isForgotten: (roomId, userId) => isForgotten(ctx, roomId, userId),
     upgradeRoom: (roomId, userId, newVersion) => upgradeRoom(ctx, roomId, userId, newVersion),
     inputRoomEvents: (events) => inputRoomEvents(ctx, events),
+    inputOutOfBandMembership: (req) => inputOutOfBandMembership(ctx, req),
+    eventTemplate: (req) => eventTemplate(ctx, req),
     idle: () => ctx.queues.idle(),
     close: async () => {
       await ctx.queues.idle();

@@ -3,7 +3,8 @@
 // steps 1–3). Here: auth against the event's auth events (4), against the state before it (5)
 // and, for 'new' events, against the current state (6, soft failure).
 //   'new'     a live event: may move the forward extremities and the current state; published.
-//   'old'     backfilled history: stored with its state, extremities untouched, not published.
+//   'old'     backfilled history: stored with its state, extremities untouched, published as
+//             old_room_event (readers add it to their history, nothing else changes).
 //   'outlier' an event known without its place in the DAG (auth chains, state of a join): no
 //             state, no extremities; it may later arrive again as 'new' or 'old'.
 import { MatrixError } from '../../http/errors.ts';
@@ -23,7 +24,7 @@ import { persist } from './persist.ts';
 import { applyPendingRedactions, isRedaction, recordRedaction } from './redaction.ts';
 import { placeEvent } from './place-event.ts';
 import { updateExtremities } from './update-extremities.ts';
-import { moveRoom, queueNewRoomEvent, queueRedactedEvent } from './update-room.ts';
+import { moveRoom, queueNewRoomEvent, queueOldRoomEvent, queueRedactedEvent } from './update-room.ts';
 
 export type { InputRoomEvent, InputRoomEventResult } from '../api.ts';
 export type InputStatus = InputRoomEventResult['status'];
@@ -87,14 +88,17 @@ async function inputOne(ctx: RoomserverContext, input: InputRoomEvent): Promise<
 
   if (input.kind === 'new' && !rejected && !placed.softFailed) {
     const referenced = await isReferenced(ctx.db, view.eventId);
-    const extremities = updateExtremities(room.extremities, { nid, eventId: view.eventId, depth: view.depth }, view.prevEventIds, referenced);
+    // Our join through another server: what we knew of the room before is history, not a fork.
+    const before = input.resetsRoom ? [] : room.extremities;
+    const extremities = updateExtremities(before, { nid, eventId: view.eventId, depth: view.depth }, view.prevEventIds, referenced);
     const change = await moveRoom(ctx, batch, room, extremities, event);
     const redacted = isRedaction(view) && (await recordRedaction(ctx, batch, change.room, event));
     await queueNewRoomEvent(ctx, batch, change, event, { sendAsServer: input.sendAsServer });
     if (redacted) queueRedactedEvent(ctx, batch, room, view);
     batch.rooms.set(room.nid, change.room);
-  } else if (input.kind === 'old' && !rejected && isRedaction(view)) {
-    await recordRedaction(ctx, batch, room, event);
+  } else if (input.kind === 'old' && !rejected) {
+    if (isRedaction(view)) await recordRedaction(ctx, batch, room, event);
+    await queueOldRoomEvent(ctx, batch, room, event);
   }
   await persist(ctx, batch);
   const status: InputStatus = rejected ? 'rejected' : placed.softFailed ? 'soft_failed' : 'accepted';

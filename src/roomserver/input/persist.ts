@@ -99,6 +99,6 @@ function loadedOf(e: PreparedEvent): LoadedEvent {
 
 /** The queued copy leaves out the event JSON (already stored): the replay reads it back. */
 function withoutBody(message: OutputRoomEvent): OutputRoomEvent {
-  if (message.kind !== 'new_room_event') return message;
+  if (message.kind !== 'new_room_event' && message.kind !== 'old_room_event') return message;
   return { ...message, event: { ...message.event, json: null as never } };
 }

@@ -89,10 +89,10 @@ export class OutputPublisher {
       const rows = await selectUnsent(this.db, after, REPLAY_PAGE);
       if (rows.length === 0) break;
       const messages = rows.map((r) => JSON.parse(r.message) as OutputRoomEvent);
-      const events = await this.loadEvents(messages.flatMap((m) => (m.kind === 'new_room_event' ? [m.event.nid] : [])));
+      const events = await this.loadEvents(messages.flatMap((m) => (m.kind === 'new_room_event' || m.kind === 'old_room_event' ? [m.event.nid] : [])));
       for (const [i, r] of rows.entries()) {
         let message = messages[i]!;
-        if (message.kind === 'new_room_event') {
+        if (message.kind === 'new_room_event' || message.kind === 'old_room_event') {
           const event = events.get(message.event.nid);
           if (!event) throw new Error(`output queue names event NID ${message.event.nid}, which is not stored`);
           message = { ...message, event };

@@ -102,6 +102,32 @@ export async function queueNewRoomEvent(
   batch.outputs.push({ id: ctx.counters.output.next(), roomNid: change.room.nid, message });
 }
 
+/** The old_room_event message for a backfilled event. */
+export async function queueOldRoomEvent(ctx: RoomserverContext, batch: WriteBatch, room: RoomInfo, event: PreparedEvent): Promise<void> {
+  batch.outputs.push({
+    id: ctx.counters.output.next(),
+    roomNid: room.nid,
+    message: {
+      kind: 'old_room_event',
+      roomId: room.roomId,
+      roomVersion: room.version.id,
+      event: storedOf(event),
+      historyVisibility: await historyVisibilityAt(ctx, batch, event.stateBefore!),
+    },
+  });
+}
+
+function storedOf(event: PreparedEvent) {
+  return {
+    nid: event.nid,
+    eventId: event.view.eventId,
+    roomId: event.view.roomId,
+    roomVersion: event.view.roomVersion,
+    json: event.view.json,
+    ...(event.redactedBecause !== undefined ? { redactedBecause: event.redactedBecause } : {}),
+  };
+}
+
 function sameNids(a: readonly Extremity[], b: readonly Extremity[]): boolean {
   if (a.length !== b.length) return false;
   const set = new Set(a.map((e) => e.nid));
