@@ -4,9 +4,9 @@
 // Writes are batched: publishes made in the same tick share one transaction (their promises
 // resolve once it commits), and consumer bookkeeping (read positions, pending sets) is written
 // in the next macrotask, so a burst of deliveries and acks costs one commit. A read position
-// that moved only over messages already acknowledged waits for the next commit (or a second at
-// most): losing it in a crash only delivers those messages again, which at-least-once allows,
-// and one message after another then costs one commit each instead of two.
+// that moved only over messages already acknowledged is written within a second (and on close):
+// losing it in a crash only delivers those messages again, which at-least-once allows, and one
+// message after another then costs one small commit each, not two with a row per consumer.
 import type { Logger } from '../../setup/logger.ts';
 import { checkHeaders, checkName, checkSubject, consumerSettings, encodePayload } from '../message.ts';
 import type { Bus, ConsumeOptions, Headers, MessageHandler, StreamDef, Subscription } from '../types.ts';
@@ -143,7 +143,7 @@ export class InProcessBus implements Bus {
     if (this.trimTimer) clearTimeout(this.trimTimer);
     if (this.headTimer) clearTimeout(this.headTimer);
     for (const st of this.streams.values()) st.trim();
-    this.store?.close();
+    await this.store?.close();
   }
 
   /** Called by consumer state when it has something to write. */
@@ -183,20 +183,26 @@ export class InProcessBus implements Bus {
   private flush(force = false): void {
     if ((this.flushState === 'idle' && !force) || this.closed) return;
     this.flushState = 'idle';
-    if (!force && this.queue.length === 0 && this.waiters.length === 0 && this.seqDirty.size === 0 && this.onlyHeads()) {
+    // Whoever waits for a flush (a new consumer, a stopping one) wants the positions written.
+    const heads = force || this.waiters.length > 0;
+    const dirty = new Set<ConsumerState>();
+    const kept = new Set<ConsumerState>();
+    for (const c of this.dirtyConsumers) (heads || !onlyHead(c) ? dirty : kept).add(c);
+    if (this.queue.length === 0 && this.waiters.length === 0 && this.seqDirty.size === 0 && dirty.size === 0) {
       this.deferHeads();
       return;
     }
-    if (this.headTimer) clearTimeout(this.headTimer);
-    this.headTimer = undefined;
     const queue = this.queue;
     const waiters = this.waiters;
     const wake = this.toWake;
-    const dirty = this.dirtyConsumers;
     this.queue = [];
     this.waiters = [];
     this.toWake = new Set();
-    this.dirtyConsumers = new Set();
+    this.dirtyConsumers = kept;
+    if (kept.size === 0 && this.headTimer) {
+      clearTimeout(this.headTimer);
+      this.headTimer = undefined;
+    }
     try {
       if (this.store) this.store.write(this.batch(queue, dirty));
       this.written(dirty);
@@ -226,15 +232,7 @@ export class InProcessBus implements Bus {
       this.trimTimer = setTimeout(() => this.trim(), TRIM_DELAY_MS);
       this.trimTimer.unref?.();
     }
-  }
-
-  /** True when the dirty consumers changed nothing but read positions over acknowledged
-   *  messages: no message delivered and still unacknowledged lacks its row, no row is stale. */
-  private onlyHeads(): boolean {
-    for (const c of this.dirtyConsumers) {
-      for (const seq of c.dirtySeqs) if (c.pending.has(seq) !== c.persisted.has(seq)) return false;
-    }
-    return true;
+    this.deferHeads();
   }
 
   private deferHeads(): void {
@@ -287,4 +285,11 @@ export class InProcessBus implements Bus {
     }
     this.trimDirty.clear();
   }
+}
+
+/** True when the consumer changed nothing but its read position over acknowledged messages: no
+ *  message delivered and still unacknowledged lacks its row, no row is stale. */
+function onlyHead(c: ConsumerState): boolean {
+  for (const seq of c.dirtySeqs) if (c.pending.has(seq) !== c.persisted.has(seq)) return false;
+  return true;
 }

@@ -3,18 +3,22 @@
 //
 // This is the one file outside src/storage/ that imports bun:sqlite, on purpose: the bus is
 // process plumbing, not a component database. It needs synchronous reads inside the delivery
-// loop, an exclusive lock on its file, and none of the dialect layer.
+// loop, an exclusive lock on its folder, and none of the dialect layer.
 //
 // Durability: journal_mode=WAL with synchronous=NORMAL. A commit appends its pages to the WAL
 // file with write() before returning, so once a publish resolves, its message is in the file
 // and survives a crash of this process (the kernel holds the data even if we never fsync).
 // Only an OS crash or power cut can lose the last commits; FULL would fsync on every commit and
-// costs about 9x the throughput (bun-stack.md #10), which a Raspberry Pi cannot spare.
+// costs about 9x the throughput (bun-stack.md #10), which a Raspberry Pi cannot spare. The
+// checkpoints, which do fsync (about half of a publish's cost when they ran on this thread),
+// run on the storage layer's checkpointer thread once the log keeps writing.
 //
-// locking_mode=EXCLUSIVE: one process owns the log. A second server on the same storage_path
-// would hand out the same sequence numbers, so it gets a clear error instead. The OS releases
-// the lock when the owner dies, even by SIGKILL.
+// One process owns the log: a second server on the same storage_path would hand out the same
+// sequence numbers, so it gets a clear error instead. The owner holds an exclusive lock on a
+// small lock database beside the log (not on the log itself, which the checkpointer thread opens
+// too). The OS releases the lock when the owner dies, even by SIGKILL.
 import { Database } from 'bun:sqlite';
+import { type Checkpointer, FALLBACK_AUTOCHECKPOINT, startCheckpointer } from '../../storage/checkpointer.ts';
 import type { Headers } from '../types.ts';
 import type { StoredMessage } from './memory-log.ts';
 
@@ -24,8 +28,9 @@ CREATE TABLE IF NOT EXISTS bus_streams (
 CREATE TABLE IF NOT EXISTS bus_messages (
   stream TEXT NOT NULL, seq INTEGER NOT NULL, subject TEXT NOT NULL, headers TEXT,
   data BLOB NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY (stream, seq)) WITHOUT ROWID;
--- Consumers filtered to one subject (one per room on InputRoomEvent) read through this index.
-CREATE INDEX IF NOT EXISTS bus_messages_subject ON bus_messages (stream, subject, seq);
+-- No index by subject: it cost every message a page write, for filtered consumers reading from
+-- the file, which only a lagging one does (and no component filters today). They scan instead.
+DROP INDEX IF EXISTS bus_messages_subject;
 CREATE TABLE IF NOT EXISTS bus_consumers (
   stream TEXT NOT NULL, durable TEXT NOT NULL, filter TEXT, delivered_seq INTEGER NOT NULL,
   PRIMARY KEY (stream, durable)) WITHOUT ROWID;
@@ -61,21 +66,26 @@ const toMessage = (r: MsgRow): StoredMessage => ({
   ts: r.ts,
 });
 
+/** Writes before the checkpointer thread starts: a log that hardly writes (tests) never needs it. */
+const CHECKPOINTER_AFTER_WRITES = 256;
+
 export class LogStore {
+  private readonly lock: Database;
   private readonly db: Database;
   private readonly writeTx: (b: WriteBatch) => void;
+  private writes = 0;
+  private checkpointer: Promise<Checkpointer | undefined> | undefined;
 
   constructor(readonly file: string) {
+    this.lock = ownerLock(file);
     try {
       this.db = new Database(file, { create: true, strict: true });
-      this.db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=0');
-      this.db.exec(SCHEMA); // the first write takes the exclusive lock
+      // A wait only ever happens for the checkpointer thread's brief locks.
+      this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=1000');
+      this.db.exec(SCHEMA);
     } catch (err) {
-      const why = String((err as Error).message ?? err);
-      if (/locked|busy/i.test(why)) {
-        throw new Error(`bus: ${file} is in use by another process; one server owns a jetstream.storage_path`);
-      }
-      throw new Error(`bus: cannot open the bus log ${file}: ${why}`);
+      this.lock.close();
+      throw new Error(`bus: cannot open the bus log ${file}: ${String((err as Error).message ?? err)}`);
     }
     const insMsg = this.db.query('INSERT INTO bus_messages (stream, seq, subject, headers, data, ts) VALUES (?, ?, ?, ?, ?, ?)');
     const setSeq = this.db.query(
@@ -104,6 +114,13 @@ export class LogStore {
 
   write(b: WriteBatch): void {
     this.writeTx(b);
+    if (++this.writes === CHECKPOINTER_AFTER_WRITES) {
+      this.checkpointer = startCheckpointer(this.file).then((c) => {
+        // Without the worker, SQLite's own checkpoints (every 1000 pages) stay as they were.
+        if (c) this.db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT}`);
+        return c;
+      });
+    }
   }
 
   /** The last sequence number handed out in each stream (kept even when its messages are gone). */
@@ -174,7 +191,39 @@ export class LogStore {
     })();
   }
 
-  close(): void {
-    this.db.close();
+  /** Closes at once when no checkpointer thread was started (the log was hardly written). */
+  close(): Promise<void> {
+    const closeFiles = () => {
+      this.db.close();
+      this.lock.close();
+    };
+    if (!this.checkpointer) {
+      closeFiles();
+      return Promise.resolve();
+    }
+    return this.checkpointer.then(async (c) => {
+      await c?.stop();
+      closeFiles();
+    });
+  }
+}
+
+/** Takes the lock that makes this process the log's one owner: an exclusive lock on `<file>.lock`,
+ *  a SQLite file written once in locking_mode=EXCLUSIVE, which keeps the lock until closed. */
+function ownerLock(file: string): Database {
+  let lock: Database | undefined;
+  try {
+    lock = new Database(`${file}.lock`, { create: true });
+    lock.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA busy_timeout=0');
+    lock.exec('CREATE TABLE IF NOT EXISTS owner (pid INTEGER NOT NULL); DELETE FROM owner');
+    lock.query('INSERT INTO owner (pid) VALUES (?)').run(process.pid);
+    return lock;
+  } catch (err) {
+    lock?.close();
+    const why = String((err as Error).message ?? err);
+    if (/locked|busy/i.test(why)) {
+      throw new Error(`bus: ${file} is in use by another process; one server owns a jetstream.storage_path`);
+    }
+    throw new Error(`bus: cannot lock the bus log ${file}: ${why}`);
   }
 }

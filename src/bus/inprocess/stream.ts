@@ -95,7 +95,7 @@ export class LogStream {
       const r = this.mem.read(after + 1, READ_BATCH, keep);
       return { msgs: r.msgs, scanned: r.msgs.length < READ_BATCH ? this.storedSeq : (r.scanned ?? after) };
     }
-    // Older than the tail: read the file. A literal filter uses the subject index.
+    // Older than the tail: read the file (a literal filter is applied by the query).
     const exact = c.filter !== undefined && !c.wildcard ? c.filter : undefined;
     let from = after + 1;
     for (;;) {
