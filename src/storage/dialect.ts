@@ -12,6 +12,9 @@
 //                   (SQLite transactions are already serial; PostgreSQL's are READ COMMITTED)
 //   {{ILIKE}}       case-insensitive LIKE: `LIKE` / `ILIKE` (SQLite folds ASCII letters only)
 //   {{GREATEST}} {{LEAST}}   scalar max/min of arguments: `MAX`/`MIN` / `GREATEST`/`LEAST`
+//   {{WITHOUT_ROWID}} after a CREATE TABLE's closing parenthesis, for a table looked up by its
+//                   (non-integer) primary key only: SQLite `WITHOUT ROWID` keeps the rows in the
+//                   key's b-tree, so an insert writes one b-tree fewer; PostgreSQL ``
 //
 // Portable without macros, so use them as they are:
 // - Parameters `$1 … $n`, repeatable (`$1` twice binds the same value). Translated to `?1 … ?n`
@@ -35,6 +38,7 @@ const MACROS: Record<string, Record<Dialect, string>> = {
   ILIKE: { sqlite: 'LIKE', postgres: 'ILIKE' },
   GREATEST: { sqlite: 'MAX', postgres: 'GREATEST' },
   LEAST: { sqlite: 'MIN', postgres: 'LEAST' },
+  WITHOUT_ROWID: { sqlite: 'WITHOUT ROWID', postgres: '' },
 };
 
 /**

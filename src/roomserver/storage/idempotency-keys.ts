@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS roomserver_idempotency_keys (
   event_nid BIGINT NOT NULL,
   created_ts BIGINT NOT NULL,
   PRIMARY KEY (sender, idempotency_key)
-);
+) {{WITHOUT_ROWID}};
 CREATE INDEX IF NOT EXISTS roomserver_idempotency_keys_created_idx ON roomserver_idempotency_keys (created_ts)`;
 
 export interface IdempotencyRow {

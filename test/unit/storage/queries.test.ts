@@ -120,6 +120,19 @@ forEachDatabase('storage queries', (ctx) => {
     expect(r).toEqual({ v: 10 });
   });
 
+  test('{{WITHOUT_ROWID}}: a table keyed by text keeps its key unique and its rows readable', async () => {
+    const db = ctx.db();
+    await db.exec('CREATE TABLE keyed (a TEXT NOT NULL, b TEXT NOT NULL, v BIGINT NOT NULL, PRIMARY KEY (a, b)) {{WITHOUT_ROWID}}');
+    await db.run('INSERT INTO keyed (a, b, v) VALUES ($1, $2, $3)', ['x', 'y', 1]);
+    await expect(db.run('INSERT INTO keyed (a, b, v) VALUES ($1, $2, $3)', ['x', 'y', 2])).rejects.toThrow();
+    await db.run('INSERT INTO keyed (a, b, v) VALUES ($1, $2, $3)', ['x', 'z', 3]);
+    expect(await db.all('SELECT b, v FROM keyed WHERE a = $1 ORDER BY b', ['x'])).toEqual([{ b: 'y', v: 1 }, { b: 'z', v: 3 }]);
+    if (db.dialect === 'sqlite') {
+      const sql = await db.get<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'keyed'");
+      expect(sql!.sql).toContain('WITHOUT ROWID');
+    }
+  });
+
   test('IN lists with inList(), {{ILIKE}} with escapeLike()', async () => {
     const db = ctx.db();
     await db.run('INSERT INTO items (name) VALUES ($1), ($2), ($3)', ['Alice_1', 'alicex1', 'BOB']);
