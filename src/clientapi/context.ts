@@ -1,11 +1,18 @@
 // What every route file of the client API is given: the config, the other components' APIs and
 // the user-interactive auth helper. Built once by index.ts.
 import type { Config } from '../config/types.ts';
+import type { FederationApi } from '../federationapi/api.ts';
 import type { KeyserverApi } from '../keyserver/api.ts';
 import type { RoomserverApi } from '../roomserver/api.ts';
 import type { Logger } from '../setup/logger.ts';
 import type { UserApi } from '../userapi/api.ts';
 import type { Uia } from './uia/index.ts';
+
+/** Rooms and users of other servers: membership handshakes, remote profiles, aliases, directories. */
+export type ClientapiFederation = Pick<
+  FederationApi,
+  'performJoin' | 'performLeave' | 'performKnock' | 'performInvite' | 'queryProfile' | 'queryDirectory' | 'publicRooms'
+>;
 
 /** The key server hears of device changes: device lists and keys of deleted devices. */
 export type ClientapiKeyserver = Pick<KeyserverApi, 'userDevicesChanged'>;
@@ -53,6 +60,8 @@ export interface ClientapiContext {
   rooms?: RoomsRoomserver;
   /** Absent in a process without end-to-end encryption keys (tests of the account endpoints alone). */
   keyserver?: ClientapiKeyserver;
+  /** Absent when federation is disabled (global.disable_federation) or in tests without it. */
+  federation?: ClientapiFederation;
   uia: Uia;
   log: Logger;
 }

@@ -5,7 +5,7 @@
 import type { Authenticate } from '../http/auth.ts';
 import type { Base, Component } from '../setup/base.ts';
 import type { UserApi } from '../userapi/api.ts';
-import { type ClientapiContext, type ClientapiKeyserver, type ClientapiRoomserver, hasRoomsApi } from './context.ts';
+import { type ClientapiContext, type ClientapiFederation, type ClientapiKeyserver, type ClientapiRoomserver, hasRoomsApi } from './context.ts';
 import { type RouteGroup, mountClientapi, routeGroups } from './routes.ts';
 import { createUia } from './uia/index.ts';
 
@@ -18,6 +18,8 @@ export interface ClientapiDeps {
   roomserver?: ClientapiRoomserver;
   /** Told after devices are created, renamed or deleted, when present. */
   keyserver?: ClientapiKeyserver;
+  /** Rooms, users and aliases of other servers; without it they are answered as unknown. */
+  federation?: ClientapiFederation;
 }
 
 /** The client API offers no API to other components. */
@@ -37,6 +39,7 @@ export function createClientapi(base: Base, deps: ClientapiDeps): ClientapiCompo
     roomserver: deps.roomserver,
     rooms,
     keyserver: deps.keyserver,
+    federation: deps.federation,
     uia: createUia({ userapi: deps.userapi, serverName: base.serverName, config: base.config }),
     log: base.log.child('clientapi'),
   };

@@ -54,6 +54,33 @@ export interface FederationApi {
   queryDirectory(alias: string): Promise<{ room_id: string; servers: string[] }>;
   /** POST /publicRooms on `server`. */
   publicRooms(server: string, req: RemotePublicRoomsRequest): Promise<PublicRoomsResponse>;
+
+  // Taking part in rooms this server is not in, for our users (Server-Server API, "Joining
+  // Rooms", "Inviting to a room", "Leaving Rooms", "Knocking upon a room"). `servers` are tried in
+  // order; the resident's refusal (M_FORBIDDEN, M_INCOMPATIBLE_ROOM_VERSION…) comes back as it is.
+  /** make_join and send_join through one of `servers`; resolves once our join is stored here. */
+  performJoin(req: MembershipRequest): Promise<{ roomId: string; eventId: string }>;
+  /** Rejects an invite or retracts a knock through a resident server (make_leave, send_leave). */
+  performLeave(req: MembershipRequest): Promise<{ eventId: string }>;
+  /** make_knock and send_knock through one of `servers`. */
+  performKnock(req: MembershipRequest): Promise<{ eventId: string }>;
+  /** Invites another server's user to a room we are in: their server countersigns, then it goes in. */
+  performInvite(req: { roomId: string; sender: string; target: string; content: Record<string, unknown> }): Promise<{ eventId: string }>;
+  /**
+   * History before `fromEventIds` from the servers in the room (/backfill), stored as 'old' events
+   * (published as old_room_event). Resolves with the IDs stored, oldest first; empty when none had more.
+   */
+  backfill(req: { roomId: string; fromEventIds: string[]; limit: number }): Promise<{ eventIds: string[] }>;
+}
+
+export interface MembershipRequest {
+  roomId: string;
+  /** Our user. */
+  userId: string;
+  /** Servers to go through, in order (via, server_name, the alias's or inviter's server). */
+  servers: string[];
+  /** Content of the member event besides `membership` (reason, displayname, avatar_url, custom keys). */
+  content: Record<string, unknown>;
 }
 
 export const FEDERATIONAPI_METHODS = [
@@ -65,6 +92,11 @@ export const FEDERATIONAPI_METHODS = [
   'queryProfile',
   'queryDirectory',
   'publicRooms',
+  'performJoin',
+  'performLeave',
+  'performKnock',
+  'performInvite',
+  'backfill',
 ] as const satisfies readonly (keyof FederationApi)[];
 
 /**

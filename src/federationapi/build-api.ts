@@ -2,6 +2,7 @@
 // process, and questions to other servers on behalf of our components. Failures to reach a
 // server become MatrixErrors (status 502) so they cross the internal API like any other error.
 import { MatrixError } from '../http/errors.ts';
+import type { JsonObject } from '../protocol/event.ts';
 import { serverNameOf } from '../protocol/identifiers.ts';
 import type { FederationApi } from './api.ts';
 import { publicRooms, queryDirectory, queryProfile } from './client/calls/query.ts';
@@ -9,6 +10,12 @@ import { claimKeys, queryKeys, userDevices } from './client/calls/user.ts';
 import { UnreachableError } from './client/transport.ts';
 import type { FederationContext } from './context.ts';
 import { verifyRequest } from './inbound/verify-request.ts';
+import { performBackfill } from './perform/backfill.ts';
+import { performInvite } from './perform/invite.ts';
+import { performJoin } from './perform/join.ts';
+import { performKnock } from './perform/knock.ts';
+import { performLeave } from './perform/leave.ts';
+import { candidateServers } from './perform/servers.ts';
 import type { JoinedHosts } from './sender/joined-hosts.ts';
 
 async function remote<T>(call: () => Promise<T>): Promise<T> {
@@ -43,5 +50,10 @@ export function buildApi(ctx: FederationContext, hosts: JoinedHosts): Federation
     queryProfile: (userId, field) => remote(() => queryProfile(client, serverOf(userId), userId, field)),
     queryDirectory: (alias) => remote(() => queryDirectory(client, serverOf(alias), alias)),
     publicRooms: (server, req) => remote(() => publicRooms(client, server, req)),
+    performJoin: (req) => remote(() => performJoin(ctx, { ...req, servers: candidateServers(ctx, req.servers), content: req.content as JsonObject })),
+    performLeave: (req) => remote(() => performLeave(ctx, { ...req, servers: candidateServers(ctx, req.servers), content: req.content as JsonObject })),
+    performKnock: (req) => remote(() => performKnock(ctx, { ...req, servers: candidateServers(ctx, req.servers), content: req.content as JsonObject })),
+    performInvite: (req) => remote(() => performInvite(ctx, { ...req, content: req.content as JsonObject })),
+    backfill: async (req) => remote(async () => performBackfill(ctx, { ...req, servers: await hosts.hosts(req.roomId) })),
   };
 }

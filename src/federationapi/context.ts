@@ -17,6 +17,8 @@ import type { OurKeys } from './keys/our-keys.ts';
 export type FederationRoomserver = Pick<
   RoomserverApi,
   | 'inputRoomEvents'
+  | 'inputOutOfBandMembership'
+  | 'eventTemplate'
   | 'roomVersion'
   | 'currentState'
   | 'stateEvent'
@@ -32,7 +34,7 @@ export type FederationRoomserver = Pick<
   | 'publicRooms'
 >;
 
-export type FederationUserapi = Pick<UserApi, 'getProfile' | 'listDevices'>;
+export type FederationUserapi = Pick<UserApi, 'getProfile' | 'listDevices' | 'getAccountData'>;
 export type FederationKeyserver = Pick<KeyserverApi, 'queryLocalKeys' | 'claimLocalKeys'>;
 
 /** Told when a server proves it is up (it sent us a signed request), so its queue can resume. */

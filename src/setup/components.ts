@@ -88,9 +88,15 @@ export const COMPONENT_ENTRIES: Partial<Record<ComponentName, ComponentEntry>> =
       createSyncapi(base, { roomserver: need(apis, 'roomserver'), userapi: need(apis, 'userapi'), keyserver: need(apis, 'keyserver') }),
   },
   clientapi: {
-    needs: ['userapi', 'roomserver', 'keyserver'],
+    needs: ['userapi', 'roomserver', 'keyserver', 'federationapi'],
     public: true,
     build: async (base, apis) =>
-      createClientapi(base, { userapi: need(apis, 'userapi'), roomserver: need(apis, 'roomserver'), keyserver: need(apis, 'keyserver') }),
+      createClientapi(base, {
+        userapi: need(apis, 'userapi'),
+        roomserver: need(apis, 'roomserver'),
+        keyserver: need(apis, 'keyserver'),
+        // Rooms, profiles and directories of other servers.
+        federation: base.config.global.disable_federation ? undefined : apis.federationapi,
+      }),
   },
 };

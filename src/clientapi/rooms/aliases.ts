@@ -5,11 +5,9 @@
 import { MatrixError, invalidParam, notFound } from '../../http/errors.ts';
 import type { JsonObject } from '../../protocol/event.ts';
 import { parseRoomAlias } from '../../protocol/identifiers.ts';
-import type { RoomsRoomserver } from '../context.ts';
+import type { ClientapiFederation, RoomsRoomserver } from '../context.ts';
 import { checkRoomId } from './access.ts';
 
-/** Federation does not exist yet: what is not on this server cannot be looked up or joined. */
-export const NO_FEDERATION = 'this server does not take part in federation yet';
 
 /** The alias if its grammar is valid, else 400 M_INVALID_PARAM. */
 export function validAlias(alias: string): { localpart: string; serverName: string } {
@@ -18,17 +16,33 @@ export function validAlias(alias: string): { localpart: string; serverName: stri
   return parsed.value;
 }
 
-/** A room ID as given, or the room an alias maps to (404 when it maps to none we know). */
-export async function resolveRoomIdOrAlias(rs: Pick<RoomsRoomserver, 'resolveAlias'>, roomIdOrAlias: string, serverName: string): Promise<string> {
-  if (roomIdOrAlias.startsWith('#')) {
-    const { serverName: aliasServer } = validAlias(roomIdOrAlias);
-    const found = await rs.resolveAlias(roomIdOrAlias);
-    if (found) return found.roomId;
-    if (aliasServer !== serverName) throw notFound(`Room alias ${roomIdOrAlias} is on another server, and ${NO_FEDERATION}`);
-    throw notFound(`Room alias ${roomIdOrAlias} not found`);
+/**
+ * An alias's room and the servers that can help join it: ours, or, for another server's alias,
+ * that server's answer to /query/directory (Server-Server API, "Querying for information").
+ * 404 when it maps to no room.
+ */
+export async function resolveAlias(
+  ctx: { rooms: Pick<RoomsRoomserver, 'resolveAlias'>; serverName: string; federation?: Pick<ClientapiFederation, 'queryDirectory'> },
+  alias: string,
+): Promise<{ roomId: string; servers: string[] }> {
+  const { serverName: aliasServer } = validAlias(alias);
+  const found = await ctx.rooms.resolveAlias(alias);
+  if (found) return found;
+  if (aliasServer !== ctx.serverName && ctx.federation) {
+    const remote = await ctx.federation.queryDirectory(alias);
+    return { roomId: remote.room_id, servers: Array.isArray(remote.servers) ? remote.servers : [aliasServer] };
   }
+  throw notFound(`Room alias ${alias} not found`);
+}
+
+/** A room ID as given, or the room an alias maps to, with the servers the alias lookup named. */
+export async function resolveRoomIdOrAlias(
+  ctx: Parameters<typeof resolveAlias>[0],
+  roomIdOrAlias: string,
+): Promise<{ roomId: string; servers: string[] }> {
+  if (roomIdOrAlias.startsWith('#')) return resolveAlias(ctx, roomIdOrAlias);
   checkRoomId(roomIdOrAlias);
-  return roomIdOrAlias;
+  return { roomId: roomIdOrAlias, servers: [] };
 }
 
 /** The aliases a canonical alias content names: `alias` and each of `alt_aliases`. */

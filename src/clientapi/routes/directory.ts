@@ -1,6 +1,6 @@
 // Client-Server API, "Room aliases" (directory.yaml): PUT/GET/DELETE /directory/room/{roomAlias}
 // and GET /rooms/{roomId}/aliases. Aliases are this server's own (its server name after the ':');
-// aliases of other servers can only be looked up over federation, which does not exist yet.
+// another server's alias is looked up on that server (federation's /query/directory).
 // Creating one needs membership of the room; deleting one is for the alias's creator, a server
 // administrator or a member who may change m.room.canonical_alias (the spec leaves the checks to
 // servers; this is Synapse's rule, which SyTest expects). A deleted alias leaves the room's
@@ -12,7 +12,7 @@ import { EventType, HistoryVisibility, Membership } from '../../protocol/constan
 import { roomVersion } from '../../protocol/room-versions.ts';
 import type { RoomsContext } from '../context.ts';
 import { checkRoomId, historyVisibility, knownRoom, requireJoined } from '../rooms/access.ts';
-import { NO_FEDERATION, validAlias, withoutAlias } from '../rooms/aliases.ts';
+import { validAlias, withoutAlias } from '../rooms/aliases.ts';
 import { canSendState, currentPowerLevels } from '../rooms/power.ts';
 
 const setAliasBody = v.object({ room_id: v.string() });
@@ -70,7 +70,8 @@ export function directoryOps(ctx: RoomsContext): Operation[] {
       const { serverName } = validAlias(alias);
       const found = await rs.resolveAlias(alias);
       if (found) return { room_id: found.roomId, servers: found.servers };
-      if (serverName !== ctx.serverName) throw notFound(`Room alias ${alias} is on another server, and ${NO_FEDERATION}`);
+      // Another server's alias: that server answers (Server-Server API, "Querying for information").
+      if (serverName !== ctx.serverName && ctx.federation) return ctx.federation.queryDirectory(alias);
       throw notFound(`Room alias ${alias} not found`);
     }),
 

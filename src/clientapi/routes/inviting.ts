@@ -2,13 +2,14 @@
 // ID. An invite to a user already invited answers 200 with no new event ("or was already invited
 // to the room"); a user already joined is refused with 403 as the spec lists, a user who blocks
 // invites with 403 M_INVITE_BLOCKED (invite permission module). The room server's
-// auth rules refuse the rest (inviter not joined, too low a level, invitee banned). Invites by
+// auth rules refuse the rest (inviter not joined, too low a level, invitee banned). Another
+// server's user is invited through their server, which countersigns the invite. Invites by
 // third-party ID (third_party_membership.yaml) are not supported.
 import { MatrixError, forbidden, invalidParam } from '../../http/errors.ts';
 import { type Operation, op } from '../../http/router.ts';
 import * as v from '../../http/schema.ts';
 import { Membership } from '../../protocol/constants.ts';
-import { parseUserId } from '../../protocol/identifiers.ts';
+import { parseUserId, serverNameOf } from '../../protocol/identifiers.ts';
 import type { RoomsContext } from '../context.ts';
 import { knownRoom } from '../rooms/access.ts';
 import { requireInvitable } from '../rooms/invite-permission.ts';
@@ -43,6 +44,12 @@ export function invitingOps(ctx: RoomsContext): Operation[] {
         if (current?.membership === Membership.Invite) return {};
         if (current?.membership === Membership.Join) throw forbidden(`${target} is already in the room`);
         await requireInvitable(ctx, target);
+        if (serverNameOf(target) !== ctx.serverName && ctx.federation) {
+          // Another server's user: their server countersigns the invite (Server-Server API, "Inviting to a room").
+          const content = body.reason !== undefined ? { reason: body.reason } : {};
+          await ctx.federation.performInvite({ roomId, sender: requester.userId, target, content });
+          return {};
+        }
         await sendMember(ctx, { roomId, sender: requester.userId, target, membership: Membership.Invite, reason: body.reason, withProfile: true });
         return {};
       },

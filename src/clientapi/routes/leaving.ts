@@ -1,13 +1,16 @@
 // Client-Server API, "Leaving rooms" (leaving.yaml): POST /rooms/{roomId}/leave and
-// POST /rooms/{roomId}/forget. Leaving rejects an invite or retracts a knock too. This server
+// POST /rooms/{roomId}/forget. Leaving rejects an invite or retracts a knock too; for a room this
+// server is not in, that goes through a resident server (make_leave / send_leave). This server
 // does not forget rooms on leave (so it advertises no m.forget_forced_upon_leave).
 import { MatrixError } from '../../http/errors.ts';
 import { type Operation, op } from '../../http/router.ts';
 import * as v from '../../http/schema.ts';
 import { Membership } from '../../protocol/constants.ts';
+import { serverNameOf } from '../../protocol/identifiers.ts';
 import type { RoomsContext } from '../context.ts';
 import { checkRoomId, knownRoom } from '../rooms/access.ts';
 import { sendMember } from '../rooms/member-events.ts';
+import { federationFor, inviterServer, isResident, serversFor } from '../rooms/remote.ts';
 
 const leaveBody = v.object({ reason: v.string().opt() });
 
@@ -23,7 +26,16 @@ export function leavingOps(ctx: RoomsContext): Operation[] {
         // Leaving a room already left changes nothing; the room server refuses the rest
         // ("must have been invited to or have joined the room", or knocked).
         if (current?.membership === Membership.Leave) return {};
-        await sendMember(ctx, { roomId, sender: requester.userId, target: requester.userId, membership: Membership.Leave, reason: body.reason });
+        const userId = requester.userId;
+        if ((current?.membership === Membership.Invite || current?.membership === Membership.Knock) && !(await isResident(ctx, roomId))) {
+          // An invite from another server, or our knock on a room elsewhere: only a resident
+          // server can put the leave into the room (Server-Server API, "Leaving Rooms").
+          const servers = serversFor([], await inviterServer(ctx, roomId, userId), serverNameOf(roomId));
+          const content = body.reason !== undefined ? { reason: body.reason } : {};
+          await federationFor(ctx, roomId).performLeave({ roomId, userId, servers, content });
+          return {};
+        }
+        await sendMember(ctx, { roomId, sender: userId, target: userId, membership: Membership.Leave, reason: body.reason });
         return {};
       },
     ),

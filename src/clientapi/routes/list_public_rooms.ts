@@ -1,16 +1,16 @@
 // Client-Server API, "Published room directory" (list_public_rooms.yaml): GET/PUT
 // /directory/list/room/{roomId} and GET/POST /publicRooms. Changing a room's visibility is for a
 // server administrator or a member who may change m.room.canonical_alias (the spec lets servers
-// add checks; this is Synapse's). Only this server's directory can be listed: the `server`
-// parameter may name this server; other servers' directories need federation.
+// add checks; this is Synapse's). The `server` parameter names another server whose directory is
+// asked for over federation (public_rooms.yaml).
 import { MatrixError, forbidden, invalidParam } from '../../http/errors.ts';
 import { type Operation, op } from '../../http/router.ts';
 import * as v from '../../http/schema.ts';
 import { EventType, Membership, RoomVisibility } from '../../protocol/constants.ts';
+import type { RemotePublicRoomsRequest } from '../../federationapi/api.ts';
 import type { PublicRoomsRequest } from '../../roomserver/api.ts';
 import type { RoomsContext } from '../context.ts';
 import { knownRoom } from '../rooms/access.ts';
-import { NO_FEDERATION } from '../rooms/aliases.ts';
 import { canSendState, currentPowerLevels } from '../rooms/power.ts';
 
 const visibilityBody = v.object({ visibility: v.literal(RoomVisibility.Public, RoomVisibility.Private).opt() });
@@ -26,10 +26,9 @@ const publicRoomsBody = v.object({
   third_party_instance_id: v.string().opt(),
 });
 
-function checkServer(server: string | undefined, ours: string): void {
-  if (server !== undefined && server !== '' && server !== ours) {
-    throw new MatrixError('M_UNKNOWN', `Listing the rooms of ${server} needs federation, and ${NO_FEDERATION}`, { status: 502 });
-  }
+/** The other server whose directory is asked for (`server`), if it is not ours. */
+function otherServer(server: string | undefined, ours: string): string | undefined {
+  return server !== undefined && server !== '' && server !== ours ? server : undefined;
 }
 
 function queryLimit(value: string | undefined): number | undefined {
@@ -41,6 +40,12 @@ function queryLimit(value: string | undefined): number | undefined {
 
 export function listPublicRoomsOps(ctx: RoomsContext): Operation[] {
   const rs = ctx.rooms;
+
+  /** Another server's directory (Server-Server API, "Published Room Directory"). */
+  function remote(server: string) {
+    if (!ctx.federation) throw new MatrixError('M_UNKNOWN', `Listing the rooms of ${server} needs federation, which is disabled here`, { status: 502 });
+    return ctx.federation;
+  }
 
   async function list(req: PublicRoomsRequest) {
     // limit 0 means no limit, as for clients that send it to mean "all".
@@ -74,13 +79,17 @@ export function listPublicRoomsOps(ctx: RoomsContext): Operation[] {
 
     // GET /_matrix/client/v3/publicRooms
     op({ method: 'GET', path: '/publicRooms', access: 'none' }, async function getPublicRooms({ query }) {
-      checkServer(query('server'), ctx.serverName);
-      return list({ limit: queryLimit(query('limit')), since: query('since') || undefined });
+      const limit = queryLimit(query('limit'));
+      const since = query('since') || undefined;
+      const server = otherServer(query('server'), ctx.serverName);
+      if (server) return remote(server).publicRooms(server, { ...(limit ? { limit } : {}), ...(since ? { since } : {}) });
+      return list({ limit, since });
     }),
 
     // POST /_matrix/client/v3/publicRooms
     op({ method: 'POST', path: '/publicRooms', access: 'user', body: publicRoomsBody }, async function queryPublicRooms({ body, query }) {
-      checkServer(query('server'), ctx.serverName);
+      const server = otherServer(query('server'), ctx.serverName);
+      if (server) return remote(server).publicRooms(server, body as RemotePublicRoomsRequest);
       // Rooms of application services' third-party networks: this server has none.
       if (body.third_party_instance_id !== undefined && !body.include_all_networks) return { chunk: [], total_room_count_estimate: 0 };
       return list({

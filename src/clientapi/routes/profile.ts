@@ -1,11 +1,13 @@
 // Client-Server API, "Profiles" (profile.yaml): whole profiles and single fields, including the
-// custom fields of v1.16. Only local users are looked up here; a user unknown to this server is
-// 404 M_NOT_FOUND (the spec lets servers choose 403 or 404). Changing displayname or avatar_url
+// custom fields of v1.16. Another server's users are asked of their server (federation's
+// /query/profile); a user unknown to this server is 404 M_NOT_FOUND (the spec lets servers choose
+// 403 or 404). Changing displayname or avatar_url
 // also updates the user's membership events ("Events on Change of Profile Information").
 import { badJson, forbidden, invalidParam, missingParam, notFound } from '../../http/errors.ts';
 import type { Requester } from '../../http/env.ts';
 import { type Operation, op } from '../../http/router.ts';
 import * as v from '../../http/schema.ts';
+import { serverNameOf } from '../../protocol/identifiers.ts';
 import type { ClientapiContext } from '../context.ts';
 import { propagateProfile } from '../membership.ts';
 
@@ -27,7 +29,9 @@ function checkValue(keyName: string, value: unknown): void {
 }
 
 export function profileOps(ctx: ClientapiContext): Operation[] {
-  async function profileOf(userId: string) {
+  async function profileOf(userId: string, field?: string): Promise<Record<string, unknown>> {
+    // Another server's user: their server answers (Server-Server API, "Querying for information").
+    if (serverNameOf(userId) !== ctx.serverName && ctx.federation) return ctx.federation.queryProfile(userId, field);
     const profile = await ctx.userapi.getProfile(userId);
     if (!profile) throw notFound('Profile not found');
     return profile;
@@ -47,7 +51,7 @@ export function profileOps(ctx: ClientapiContext): Operation[] {
     op({ method: 'GET', path: '/profile/:userId/:keyName', access: 'none' }, async function getProfileField({ params }) {
       const keyName = params.keyName!;
       checkKey(keyName);
-      const value = (await profileOf(params.userId!))[keyName];
+      const value = (await profileOf(params.userId!, keyName))[keyName];
       if (value === undefined) throw notFound(`The user has no ${keyName}`);
       return { [keyName]: value };
     }),

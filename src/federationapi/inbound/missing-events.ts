@@ -62,7 +62,7 @@ async function fillGap(ctx: FederationContext, origin: string, e: CheckedPdu, ve
 }
 
 /** The state before `e` as IDs, with every event it names stored (as outliers when new); null if that failed. */
-async function stateFromOrigin(ctx: FederationContext, origin: string, e: CheckedPdu, version: RoomVersion): Promise<string[] | null> {
+export async function stateFromOrigin(ctx: FederationContext, origin: string, e: CheckedPdu, version: RoomVersion): Promise<string[] | null> {
   try {
     const { pduIds, authChainIds } = await getStateIds(ctx.client, origin, e.roomId, e.eventId);
     const authOfEvent = e.pdu.auth_events.map((r) => (typeof r === 'string' ? r : r[0]));

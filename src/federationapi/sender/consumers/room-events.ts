@@ -6,6 +6,7 @@
 import { STREAM } from '../../../bus/streams.ts';
 import type { Subscription } from '../../../bus/types.ts';
 import { EventType } from '../../../protocol/constants.ts';
+import { serverNameOf } from '../../../protocol/identifiers.ts';
 import type { OutputRoomEvent } from '../../../roomserver/api.ts';
 import { deleteRoomHosts } from '../../storage/joined-hosts.ts';
 import type { Outbound } from './outbound.ts';
@@ -26,6 +27,10 @@ export function consumeRoomEvents(out: Outbound): Promise<Subscription> {
     const before = await out.hosts.apply(m);
     if (m.sendAsServer !== ctx.serverName) return;
     const after = await out.hosts.hosts(m.roomId);
-    await out.queues.sendPdu([...new Set([...before, ...after])], m.event.nid);
+    // A join, leave or knock another server's user made through us (send_*) goes to every other
+    // server in the room, not back to the server that sent it.
+    const from = serverNameOf(m.event.json.sender);
+    const to = [...new Set([...before, ...after])].filter((s) => from === ctx.serverName || s !== from);
+    await out.queues.sendPdu(to, m.event.nid);
   });
 }
