@@ -3,6 +3,7 @@
 // device-list stream that tells clients whose devices changed. The only file other components
 // import. Every method takes and returns plain JSON, so it works in process and over the internal
 // HTTP adapter (src/rpc/adapter.ts).
+import type { UserDevicesResponse } from '../federationapi/api.ts';
 
 /** A device's published keys as `/keys/query` returns them (Client-Server API, "Device keys"). */
 export type DeviceKeysJson = Record<string, unknown> & {
@@ -103,4 +104,6 @@ export const KEYSERVER_METHODS = [
 export interface KeyserverFederation {
   queryKeys(server: string, deviceKeys: Record<string, string[]>, timeoutMs: number): Promise<QueryKeysResponse>;
   claimKeys(server: string, oneTimeKeys: Record<string, Record<string, string>>, timeoutMs: number): Promise<{ one_time_keys: ClaimedKeys }>;
+  /** GET /user/devices/{userId} on the user's server: a remote user's whole device list (resyncs). */
+  userDevices?(userId: string): Promise<UserDevicesResponse>;
 }

@@ -7,6 +7,7 @@ import { runMigrations } from '../storage/migrations.ts';
 import type { Database } from '../storage/types.ts';
 import type { KeyserverApi, KeyserverFederation } from './api.ts';
 import { claimLocalKeys } from './claims.ts';
+import { consumeRemoteDeviceLists } from './consumers/remote-device-lists.ts';
 import { consumeRoomMemberships } from './consumers/room-memberships.ts';
 import type { KeyserverContext, KeyserverRoomserver, KeyserverUserapi } from './context.ts';
 import { keyChanges } from './device-lists.ts';
@@ -80,6 +81,7 @@ export async function createKeyserver(base: Base, deps: KeyserverDeps): Promise<
     now: Date.now,
   };
   let memberships: Subscription | undefined;
+  let remoteLists: Subscription[] = [];
   return {
     api: buildKeyserverApi(ctx),
     mountRoutes(app, routerDeps) {
@@ -88,9 +90,12 @@ export async function createKeyserver(base: Base, deps: KeyserverDeps): Promise<
     async start() {
       // Memberships matter only where there are rooms.
       if (deps.roomserver) memberships = await consumeRoomMemberships(ctx);
+      // Other servers' device lists come only over federation.
+      if (deps.federation) remoteLists = await consumeRemoteDeviceLists(ctx);
     },
     async close() {
       await memberships?.stop();
+      await Promise.all(remoteLists.map((s) => s.stop()));
       await db.close();
     },
   };

@@ -6,6 +6,7 @@
 // master keys; only the owner sees their user-signing key.
 import type { CrossSigningKeyJson, DeviceKeysJson, QueryKeysResponse } from './api.ts';
 import type { KeyserverContext } from './context.ts';
+import { cachedKeys } from './remote-devices.ts';
 import { DEFAULT_TIMEOUT_MS, askServers, splitByServer } from './remote.ts';
 import { type CrossSigningKeyRow, selectCrossSigningKeysOfUsers } from './storage/cross-signing-keys.ts';
 import { type SignatureRow, selectSignaturesOnUsers } from './storage/cross-signing-sigs.ts';
@@ -76,6 +77,8 @@ export async function queryKeys(
     queryLocalKeys(ctx, requester, local),
     askServers(ctx, remote, timeoutMs, (server, part) => ctx.federation!.queryKeys(server, part, timeoutMs)),
   ]);
+  // A server that did not answer: what its last device-list updates told us (remote-devices.ts).
+  for (const server of Object.keys(theirs.failures)) theirs.answers.push([server, await cachedKeys(ctx, remote.get(server)!)]);
   for (const [server, answer] of theirs.answers) {
     const asked = remote.get(server)!;
     // A server answers for its own users only.

@@ -2,6 +2,7 @@
 // (user_keys.yaml): another server's users' devices and keys.
 import type { ClaimedKeys, KeyserverFederation, QueryKeysResponse } from '../../../keyserver/api.ts';
 import type { UserDevicesResponse } from '../../api.ts';
+import { serverNameOf } from '../../../protocol/identifiers.ts';
 import { type FederationClient, seg } from '../client.ts';
 
 const V1 = '/_matrix/federation/v1';
@@ -28,5 +29,10 @@ export function keyserverFederation(client: FederationClient): KeyserverFederati
   return {
     queryKeys: (server, deviceKeys, timeoutMs) => queryKeys(client, server, deviceKeys, timeoutMs),
     claimKeys: (server, oneTimeKeys, timeoutMs) => claimKeys(client, server, oneTimeKeys, timeoutMs),
+    userDevices: (userId) => {
+      const server = serverNameOf(userId);
+      if (!server) return Promise.reject(new Error(`${userId} has no server name`));
+      return userDevices(client, server, userId);
+    },
   };
 }
