@@ -35,6 +35,13 @@ const serverOf = (id: string): string => {
   return s;
 };
 
+/** The servers with a joined member in the room, as the room server's current state says. */
+async function serversInRoom(ctx: FederationContext, roomId: string): Promise<string[]> {
+  const servers = new Set<string>();
+  for (const m of await ctx.roomserver.joinedMembers(roomId)) servers.add(serverOf(m));
+  return [...servers];
+}
+
 export function buildApi(ctx: FederationContext, hosts: JoinedHosts): FederationApi {
   const { client } = ctx;
   return {
@@ -54,6 +61,6 @@ export function buildApi(ctx: FederationContext, hosts: JoinedHosts): Federation
     performLeave: (req) => remote(() => performLeave(ctx, { ...req, servers: candidateServers(ctx, req.servers), content: req.content as JsonObject })),
     performKnock: (req) => remote(() => performKnock(ctx, { ...req, servers: candidateServers(ctx, req.servers), content: req.content as JsonObject })),
     performInvite: (req) => remote(() => performInvite(ctx, { ...req, content: req.content as JsonObject })),
-    backfill: async (req) => remote(async () => performBackfill(ctx, { ...req, servers: await hosts.hosts(req.roomId) })),
+    backfill: (req) => remote(async () => performBackfill(ctx, { ...req, servers: await serversInRoom(ctx, req.roomId) })),
   };
 }
