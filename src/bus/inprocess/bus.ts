@@ -222,10 +222,14 @@ export class InProcessBus implements Bus {
       this.trimDirty.add(p.stream);
     }
     for (const [st, msgs] of byStream) st.committed(msgs);
-    for (const c of wake) {
-      c.caughtUp = false;
-      c.sub?.wake();
-    }
+    for (const c of wake) c.caughtUp = false;
+    // Deliveries start in the next macrotask: the publishers' continuations go first (the room
+    // server's: the answer to the client that sent the event), so consumers work while that client
+    // reads its answer and sends again, rather than before it gets the answer. Measured under
+    // bench/send.ts: 765 -> 830 sends/s, at the same CPU per send.
+    if (wake.size > 0) setImmediate(() => {
+      for (const c of wake) c.sub?.wake();
+    });
     for (const p of queue) p.resolve({ seq: p.seq });
     for (const w of waiters) w.resolve();
     if (this.trimDirty.size > 0 && !this.trimTimer) {

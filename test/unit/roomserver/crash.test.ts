@@ -102,6 +102,7 @@ forEachDatabase('roomserver crash safety', (ctx) => {
     const [last] = lines.find((l) => l.startsWith('STORED '))!.slice(7).split(' ');
     h = await openHarness(ctx.db());
     await h.until(3);
+    await h.settled();
     const mine = h.got.filter((m) => m.kind === 'new_room_event' && m.roomId === roomId) as Extract<OutputRoomEvent, { kind: 'new_room_event' }>[];
     const bodies = mine.map((m) => m.event.json.content.body).filter((b) => typeof b === 'string');
     expect(bodies).toEqual(['stalled 0', 'stalled 1', 'stalled 2']);

@@ -84,7 +84,7 @@ forEachDatabase('roomserver federation input', (ctx) => {
   test('outliers and backfilled events do not move the forward extremities; backfilled ones are published as old_room_event', async () => {
     const { roomId, latest } = await sharedRoom('10');
     const before = await latest();
-    const published = h.got.length;
+    const published = (await h.settled()).length;
     const ghost = remote.user('ghost');
     const outlier = await remote.event(h.rs, roomId, { sender: ghost, ...member(ghost, 'join'), prevEvents: before });
     const [o] = await h.rs.inputRoomEvents([{ kind: 'outlier', pdu: outlier }]);
@@ -117,7 +117,7 @@ forEachDatabase('roomserver federation input', (ctx) => {
     const { roomId, latest } = await sharedRoom('10');
     const [beforeBan] = await latest();
     await h.rs.sendEvent({ roomId, sender: alice, event: member(rob, 'ban') });
-    const published = h.got.length;
+    const published = (await h.settled()).length;
     // rob's server still points at the event before the ban: valid there, banned now.
     const evading = await remote.event(h.rs, roomId, { sender: rob, ...message('still here'), prevEvents: [beforeBan!] });
     const [r] = await h.rs.inputRoomEvents([{ kind: 'new', pdu: evading }]);

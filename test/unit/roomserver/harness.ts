@@ -23,6 +23,9 @@ export interface Harness {
   readonly got: OutputRoomEvent[];
   /** Waits until at least n messages arrived. */
   until(n: number, timeoutMs?: number): Promise<OutputRoomEvent[]>;
+  /** Resolves once everything processed so far has reached `got`: the bus delivers in the
+   *  macrotask after a publish commits, and this consumer acknowledges at once. */
+  settled(): Promise<OutputRoomEvent[]>;
   close(): Promise<void>;
 }
 
@@ -71,11 +74,17 @@ export async function openHarness(db: Database, opts: HarnessOptions = {}): Prom
     }
     return got;
   };
+  const settled = async () => {
+    await rs.idle();
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    return got;
+  };
   return {
     rs,
     bus,
     got,
     until,
+    settled,
     close: async () => {
       await rs.close();
       await sub.stop();

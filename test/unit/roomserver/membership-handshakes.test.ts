@@ -80,7 +80,7 @@ forEachDatabase('roomserver membership handshakes', (ctx) => {
         'ed25519:k',
         signer,
       ).pdu;
-    const before = h.got.length;
+    const before = (await h.settled()).length;
     const invite = build('invite', rob, 'remote.test', { invite_room_state: [{ type: 'm.room.name', state_key: '', content: { name: 'Far' }, sender: rob }] });
     const r = await h.rs.inputOutOfBandMembership({ pdu: invite, roomVersion: '10' });
     expect(r.status).toBe('accepted');

@@ -30,7 +30,7 @@ forEachDatabase('roomserver redactions', (ctx) => {
       const msg = await h.rs.sendEvent({ roomId, sender: bob, event: message('secret') });
       const memberEvent = (await h.rs.stateEvent(roomId, 'm.room.member', bob))!;
       const originals = await h.rs.eventsById([msg.eventId, memberEvent.eventId]);
-      const published = h.got.length;
+      const published = (await h.settled()).length;
 
       // bob redacts his own message; alice (power 100) redacts bob's membership event.
       const r1 = await redact(roomId, bob, msg.eventId);
